@@ -1,0 +1,118 @@
+/**
+ * What an engine offers the API server, CLI and tests. Both engines (solo,
+ * and CometBFT in a later issue) implement it, so the API works unchanged
+ * against either.
+ */
+import type { Event, TxResult } from "@urbis/state";
+
+/** How long `submit` waits. */
+export type SubmitWait = "check" | "commit";
+
+/** Outcome of submitting a transaction. */
+export interface SubmitResult {
+  hash: string;
+  /** 0 when accepted (check) or committed successfully (commit). */
+  code: number;
+  codespace: string;
+  log: string;
+  /** True when this exact transaction was submitted before; the other fields describe that first submission. */
+  duplicate: boolean;
+  /** Set once committed. */
+  height?: bigint;
+  /** Index in its block, once committed. */
+  index?: number;
+  events?: Event[];
+}
+
+/** Header of a committed block. */
+export interface BlockHeader {
+  chainId: string;
+  height: bigint;
+  /** Unix milliseconds. */
+  timeMs: bigint;
+  /** Hex hash of the previous block's header (empty at the first block). */
+  lastBlockHash: string;
+  /** Hex app hash after the previous block, as in CometBFT headers. */
+  appHash: string;
+  /** Hex SHA-256 over the concatenated transaction hashes. */
+  dataHash: string;
+}
+
+/** A committed block with its outcome. */
+export interface BlockRecord {
+  hash: string;
+  header: BlockHeader;
+  /** Canonical transaction bytes in block order. */
+  txs: Uint8Array[];
+  txHashes: string[];
+  results: TxResult[];
+  /** Block-level events. */
+  events: Event[];
+  /** Hex app hash after this block (the next header's appHash). */
+  resultAppHash: string;
+}
+
+/** A committed transaction with its result. */
+export interface TxRecord {
+  hash: string;
+  height: bigint;
+  index: number;
+  tx: Uint8Array;
+  result: TxResult;
+  timeMs: bigint;
+}
+
+/** One item of the live stream. `cursor` orders items totally: resume strictly after it. */
+export type StreamItem =
+  | { kind: "block"; cursor: string; height: bigint; hash: string; txCount: number; timeMs: bigint }
+  | {
+      kind: "event";
+      cursor: string;
+      height: bigint;
+      /** Hash of the transaction that emitted it; absent for block-level events. */
+      txHash?: string;
+      event: Event;
+    };
+
+/** Node status. */
+export interface NodeStatus {
+  chainId: string;
+  engine: "solo" | "cometbft";
+  latestHeight: bigint;
+  latestBlockHash: string;
+  latestAppHash: string;
+  latestBlockTimeMs: bigint;
+  mempoolSize: number;
+  catchingUp: boolean;
+}
+
+/** Result of a state query. */
+export interface QueryResult {
+  code: number;
+  codespace: string;
+  log: string;
+  height: bigint;
+  key: Uint8Array;
+  value: Uint8Array;
+  proof?: Uint8Array;
+}
+
+/** The engine-independent face of a running node. */
+export interface NodeService {
+  status(): NodeStatus;
+  /** Storage open and (for CometBFT) caught up. */
+  ready(): boolean;
+  submit(tx: Uint8Array, wait: SubmitWait, timeoutMs?: number): Promise<SubmitResult>;
+  block(height: bigint): BlockRecord | undefined;
+  tx(hash: string): TxRecord | undefined;
+  /** ABCI-style query: `/store` (raw key) or `/<module>/<query>` (JSON params in data). */
+  query(path: string, data: Uint8Array, height: bigint, prove: boolean): QueryResult;
+  /**
+   * Delivers stream items after `after` (a cursor) or from `fromHeight`, then
+   * live ones, in cursor order without gaps or duplicates. Returns an unsubscribe function.
+   */
+  subscribe(opts: { after?: string; fromHeight?: bigint }, onItem: (item: StreamItem) => void): () => void;
+  /** Registered message types and query paths, for discovery. */
+  describe(): { messages: string[]; queries: string[] };
+  close(): Promise<void>;
+}

@@ -1,0 +1,60 @@
+/** Account addresses: 20 bytes derived from a public key, shown as bech32m with prefix `urbis`. */
+import { bech32m } from "@scure/base";
+import { utf8 } from "./bytes.js";
+import { TxErrors } from "./core-errors.js";
+import { sha256 } from "./crypto.js";
+import { type Codec, fixedBytes, mapped } from "./codec/index.js";
+
+/** Human-readable part of every Urbis address. */
+export const ADDRESS_PREFIX = "urbis";
+/** Length of an address in bytes. */
+export const ADDRESS_LENGTH = 20;
+
+/** A bech32m address string such as `urbis1…`. */
+export type Address = string;
+
+/** Address string of 20 raw bytes. */
+export function encodeAddress(raw: Uint8Array): Address {
+  if (raw.length !== ADDRESS_LENGTH) throw TxErrors.invalidAddress.create(`address must be ${ADDRESS_LENGTH} bytes`);
+  return bech32m.encode(ADDRESS_PREFIX, bech32m.toWords(raw));
+}
+
+/** Raw bytes of an address string; fails with `tx.invalid_address`. */
+export function decodeAddress(addr: string): Uint8Array {
+  let decoded: { prefix: string; words: number[] };
+  try {
+    decoded = bech32m.decode(addr as `${string}1${string}`, 90);
+  } catch (e) {
+    throw TxErrors.invalidAddress.create(`invalid address ${JSON.stringify(addr)}: ${(e as Error).message}`);
+  }
+  if (decoded.prefix !== ADDRESS_PREFIX) {
+    throw TxErrors.invalidAddress.create(`address prefix must be ${ADDRESS_PREFIX}, got ${decoded.prefix}`);
+  }
+  const raw = bech32m.fromWords(decoded.words);
+  if (raw.length !== ADDRESS_LENGTH) throw TxErrors.invalidAddress.create(`address must be ${ADDRESS_LENGTH} bytes`);
+  return raw;
+}
+
+/** Whether `addr` is a well-formed Urbis address. */
+export function isAddress(addr: unknown): addr is Address {
+  if (typeof addr !== "string") return false;
+  try {
+    decodeAddress(addr);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Address of an Ed25519 public key: the first 20 bytes of SHA-256(key). */
+export function addressOf(publicKey: Uint8Array): Address {
+  return encodeAddress(sha256(publicKey).subarray(0, ADDRESS_LENGTH));
+}
+
+/** Address of a module-owned account (no key can sign for it). */
+export function moduleAddress(name: string): Address {
+  return encodeAddress(sha256(utf8(`urbis/module/${name}`)).subarray(0, ADDRESS_LENGTH));
+}
+
+/** Address on the wire: 20 raw bytes. */
+export const addressCodec: Codec<Address> = mapped(fixedBytes(ADDRESS_LENGTH), encodeAddress, decodeAddress);

@@ -1,0 +1,93 @@
+/** Small byte helpers shared by every layer. Browser-safe: no Node built-ins. */
+import { hex } from "@scure/base";
+
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder("utf-8", { fatal: true });
+
+/** Lowercase hex of `b`. */
+export function toHex(b: Uint8Array): string {
+  return hex.encode(b);
+}
+
+/** Bytes of a hex string; throws on odd length or non-hex characters. */
+export function fromHex(s: string): Uint8Array {
+  return hex.decode(s.startsWith("0x") ? s.slice(2) : s);
+}
+
+/** UTF-8 bytes of `s`. */
+export function utf8(s: string): Uint8Array {
+  return utf8Encoder.encode(s);
+}
+
+/** Strict UTF-8 decoding: invalid sequences throw. */
+export function fromUtf8(b: Uint8Array): string {
+  return utf8Decoder.decode(b);
+}
+
+/** Concatenation of byte arrays. */
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  let len = 0;
+  for (const p of parts) len += p.length;
+  const out = new Uint8Array(len);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
+
+/** Byte-wise equality. */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Lexicographic byte order, the only key order the state machine relies on. */
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const d = (a[i] as number) - (b[i] as number);
+    if (d !== 0) return d;
+  }
+  return a.length - b.length;
+}
+
+/** Whether `b` starts with `prefix`. */
+export function hasPrefix(b: Uint8Array, prefix: Uint8Array): boolean {
+  if (b.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (b[i] !== prefix[i]) return false;
+  return true;
+}
+
+/**
+ * The smallest key greater than every key starting with `prefix`
+ * (undefined when the prefix is all 0xff), for exclusive range ends.
+ */
+export function prefixEnd(prefix: Uint8Array): Uint8Array | undefined {
+  const end = prefix.slice();
+  for (let i = end.length - 1; i >= 0; i--) {
+    if ((end[i] as number) < 0xff) {
+      end[i] = (end[i] as number) + 1;
+      return end.subarray(0, i + 1);
+    }
+  }
+  return undefined;
+}
+
+/** A byte string as a JS string with one char per byte: a cheap, order-preserving Map key. */
+export function bytesKey(b: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < b.length; i += 4096) {
+    s += String.fromCharCode.apply(null, b.subarray(i, i + 4096) as unknown as number[]);
+  }
+  return s;
+}
+
+/** Inverse of {@link bytesKey}. */
+export function keyBytes(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}

@@ -1,0 +1,3 @@
+export * from "./codec.js";
+export { Reader } from "./reader.js";
+export { Writer } from "./writer.js";

@@ -1,0 +1,399 @@
+/**
+ * UrbisApp: the deterministic state machine behind the ABCI-shaped App
+ * interface. It reads state only through the CommitStore, takes time only from
+ * the block, and orders everything by bytes, so the same blocks give the same
+ * app hash on every node.
+ */
+import {
+  type Ed25519Verifier,
+  InvariantViolation,
+  MAX_TX_BYTES,
+  type Tx,
+  TxErrors,
+  UrbisError,
+  decodeTx,
+  fromUtf8,
+  sha256,
+  toHex,
+  utf8,
+  verifyEd25519,
+  verifyTxSignature,
+} from "@urbis/protocol";
+import type { BlockInfo, Context, TxContext } from "../framework/context.js";
+import type { Event } from "../framework/events.js";
+import type { Json, MessageHandler, Module, QueryHandler } from "../framework/module.js";
+import { CacheStore, type CommitStore, type KVStore, ReadOnlyStore } from "../framework/store.js";
+import type { AuthKeeper } from "../modules/auth/keeper.js";
+import { AppErrors } from "./errors.js";
+import { SignatureCache } from "./signature-cache.js";
+import {
+  type App,
+  type CheckTxRequest,
+  type CheckTxResponse,
+  CheckTxType,
+  type CommitResponse,
+  type FinalizeBlockRequest,
+  type FinalizeBlockResponse,
+  type InfoResponse,
+  type InitChainRequest,
+  type InitChainResponse,
+  type PrepareProposalRequest,
+  type ProcessProposalRequest,
+  type QueryRequest,
+  type QueryResponse,
+  type TxResult,
+} from "./types.js";
+
+/** Software version reported by Info. */
+export const APP_VERSION = "0.1.0";
+
+/** Options of {@link UrbisApp}. */
+export interface AppOptions {
+  store: CommitStore;
+  /** Modules in execution order; `auth` must be among them. */
+  modules: Module<any>[];
+  /** Ed25519 verifier (nodes pass a native one; the default is pure JS). */
+  verifier?: Ed25519Verifier;
+  /** Check every invariant every N blocks (0 = only at genesis). Not consensus-relevant. */
+  invariantPeriod?: number;
+  /** Heights of state to keep (0 = all); reported as Commit's retain height hint. */
+  keepRecent?: number;
+}
+
+interface Decoded {
+  tx: Tx;
+  hash: string;
+}
+
+const OK: Omit<TxResult, "events"> = { code: 0, codespace: "", log: "" };
+
+function errorResult(e: unknown): TxResult {
+  if (e instanceof InvariantViolation) throw e;
+  if (e instanceof UrbisError) return { code: e.code, codespace: e.codespace, log: e.message, events: [] };
+  // A handler bug: deterministic on every node, so it fails the transaction rather than the chain.
+  const msg = e instanceof Error ? e.message : String(e);
+  return { code: AppErrors.internal.code, codespace: "app", log: `internal error: ${msg}`, events: [] };
+}
+
+/** The Urbis state machine. */
+export class UrbisApp implements App {
+  private readonly store: CommitStore;
+  private readonly modules: Module<any>[];
+  private readonly handlers = new Map<string, MessageHandler<unknown>>();
+  private readonly queries = new Map<string, QueryHandler>();
+  private readonly auth: AuthKeeper;
+  private readonly verifier: Ed25519Verifier;
+  private readonly sigCache = new SignatureCache(200_000);
+  private readonly invariantPeriod: number;
+  private readonly keepRecent: number;
+
+  private chainId = "";
+  /** Writes of the block being built (InitChain and FinalizeBlock), not yet committed. */
+  private blockState: CacheStore;
+  /** Where CheckTx runs: committed state plus transactions accepted since. */
+  private checkState: CacheStore;
+  /** Genesis writes, kept until block 1 commits (they are committed with it). */
+  private genesisState: CacheStore | undefined;
+  private lastBlockTimeMs = 0n;
+
+  constructor(opts: AppOptions) {
+    this.store = opts.store;
+    this.modules = opts.modules;
+    this.verifier = opts.verifier ?? verifyEd25519;
+    this.invariantPeriod = opts.invariantPeriod ?? 0;
+    this.keepRecent = opts.keepRecent ?? 0;
+    const authMod = opts.modules.find((m) => m.name === "auth") as (Module & { keeper?: AuthKeeper }) | undefined;
+    if (!authMod?.keeper) throw new InvariantViolation("the auth module is required");
+    this.auth = authMod.keeper;
+    for (const m of opts.modules) {
+      for (const h of m.messages) {
+        if (this.handlers.has(h.msg.type)) throw new InvariantViolation(`message ${h.msg.type} registered twice`);
+        this.handlers.set(h.msg.type, h);
+      }
+      for (const q of m.queries) {
+        if (this.queries.has(q.path)) throw new InvariantViolation(`query ${q.path} registered twice`);
+        this.queries.set(q.path, q);
+      }
+    }
+    this.blockState = new CacheStore(this.store.latest());
+    this.checkState = new CacheStore(this.store.latest());
+    this.chainId = this.readChainId() ?? "";
+  }
+
+  /** Registered message types, sorted. */
+  messageTypes(): string[] {
+    return [...this.handlers.keys()].sort();
+  }
+
+  /** Registered query paths, sorted. */
+  queryPaths(): string[] {
+    return [...this.queries.keys()].sort();
+  }
+
+  /** Chain id this app was initialized with. */
+  get chain(): string {
+    return this.chainId;
+  }
+
+  private readChainId(): string | undefined {
+    const raw = this.store.latest().get(CHAIN_ID_KEY);
+    return raw ? fromUtf8(raw) : undefined;
+  }
+
+  info(): InfoResponse {
+    const h = this.store.lastVersion();
+    return {
+      version: APP_VERSION,
+      appVersion: 1n,
+      lastBlockHeight: h,
+      lastBlockAppHash: h === 0n ? new Uint8Array(0) : (this.store.rootAt(h) ?? new Uint8Array(0)),
+    };
+  }
+
+  initChain(req: InitChainRequest): InitChainResponse {
+    if (this.store.lastVersion() !== 0n) throw new InvariantViolation("InitChain on a chain that already has blocks");
+    this.chainId = req.chainId;
+    this.blockState = new CacheStore(this.store.latest());
+    this.blockState.set(CHAIN_ID_KEY, utf8(req.chainId));
+    const block: BlockInfo = { chainId: req.chainId, height: req.initialHeight, timeMs: req.timeMs };
+    const events: Event[] = [];
+    const ctx: Context = { block, store: this.blockState, emit: (e) => events.push(e) };
+    // Parse every section first, so a bad document fails before any state is written.
+    const parsed = this.modules.map((m) => [m, m.genesis.parse(req.appState[m.name])] as const);
+    for (const name of Object.keys(req.appState)) {
+      if (!this.modules.some((m) => m.name === name)) {
+        throw AppErrors.invalidGenesis.create(`genesis has a section for unknown module ${name}`);
+      }
+    }
+    for (const [m, g] of parsed) m.genesis.init(ctx, g);
+    this.assertInvariants(ctx);
+    const appHash = this.store.stage(this.blockState.sortedWrites());
+    this.genesisState = this.blockState;
+    this.checkState = new CacheStore(this.blockState);
+    this.lastBlockTimeMs = req.timeMs;
+    return { appHash, validators: [] };
+  }
+
+  checkTx(req: CheckTxRequest): CheckTxResponse {
+    let d: Decoded;
+    try {
+      d = this.decode(req.tx);
+    } catch (e) {
+      return errorResult(e);
+    }
+    if (req.signatureVerified) this.sigCache.add(d.hash);
+    const height = this.store.lastVersion() + 1n;
+    const block: BlockInfo = { chainId: this.chainId, height, timeMs: this.lastBlockTimeMs };
+    const res = this.runTx(d, block, this.checkState, "check");
+    return { ...res, hash: d.hash, sender: d.tx.body.signer, sequence: d.tx.body.sequence };
+  }
+
+  prepareProposal(req: PrepareProposalRequest): Uint8Array[] {
+    // Keep only transactions that would succeed in order, within the byte budget.
+    const scratch = new CacheStore(this.store.latest());
+    const block: BlockInfo = { chainId: this.chainId, height: req.height, timeMs: req.timeMs };
+    const out: Uint8Array[] = [];
+    let bytes = 0;
+    for (const raw of req.txs) {
+      if (bytes + raw.length > req.maxTxBytes) continue;
+      let d: Decoded;
+      try {
+        d = this.decode(raw);
+      } catch {
+        continue;
+      }
+      const res = this.runTx(d, block, scratch, "check");
+      if (res.code !== 0) continue;
+      out.push(raw);
+      bytes += raw.length;
+    }
+    return out;
+  }
+
+  processProposal(req: ProcessProposalRequest): boolean {
+    // A proposal is acceptable when every transaction passes the ante checks in order.
+    const scratch = new CacheStore(this.store.latest());
+    const block: BlockInfo = { chainId: this.chainId, height: req.height, timeMs: req.timeMs };
+    for (const raw of req.txs) {
+      let d: Decoded;
+      try {
+        d = this.decode(raw);
+        const txStore = new CacheStore(scratch);
+        this.ante(d, block, txStore);
+        txStore.writeTo(scratch);
+      } catch (e) {
+        if (e instanceof InvariantViolation) throw e;
+        return false;
+      }
+    }
+    return true;
+  }
+
+  finalizeBlock(req: FinalizeBlockRequest): FinalizeBlockResponse {
+    const last = this.store.lastVersion();
+    if (req.height !== last + 1n) {
+      throw new InvariantViolation(`FinalizeBlock at height ${req.height}, expected ${last + 1n}`);
+    }
+    // Always start from committed state, so a repeated FinalizeBlock (crash replay) gives the same result.
+    this.blockState = new CacheStore(this.store.latest());
+    if (last === 0n) {
+      if (!this.genesisState) throw new InvariantViolation("FinalizeBlock of the first block before InitChain");
+      this.genesisState.copyTo(this.blockState);
+    }
+    const block: BlockInfo = { chainId: this.chainId, height: req.height, timeMs: req.timeMs };
+    const txResults: TxResult[] = [];
+    for (const raw of req.txs) {
+      let d: Decoded;
+      try {
+        d = this.decode(raw);
+      } catch (e) {
+        txResults.push(errorResult(e));
+        continue;
+      }
+      txResults.push(this.runTx(d, block, this.blockState, "deliver"));
+    }
+    const events: Event[] = [];
+    const ctx: Context = { block, store: this.blockState, emit: (e) => events.push(e) };
+    for (const m of this.modules) m.endBlock?.(ctx);
+    if (this.invariantPeriod > 0 && req.height % BigInt(this.invariantPeriod) === 0n) this.assertInvariants(ctx);
+    const appHash = this.store.stage(this.blockState.sortedWrites());
+    this.lastBlockTimeMs = req.timeMs;
+    return { txResults, events, validatorUpdates: [], appHash };
+  }
+
+  async commit(): Promise<CommitResponse> {
+    await this.store.commit();
+    this.genesisState = undefined;
+    this.blockState = new CacheStore(this.store.latest());
+    this.checkState = new CacheStore(this.store.latest());
+    const h = this.store.lastVersion();
+    const retain = this.keepRecent > 0 && h > BigInt(this.keepRecent) ? h - BigInt(this.keepRecent) + 1n : 0n;
+    return { retainHeight: retain };
+  }
+
+  query(req: QueryRequest): QueryResponse {
+    const last = this.store.lastVersion();
+    const height = req.height === 0n ? last : req.height;
+    const base = { key: req.data, value: new Uint8Array(0), height, log: "", code: 0, codespace: "" };
+    try {
+      if (height > last || height < 1n) {
+        throw AppErrors.heightUnavailable.create(`height ${height} is not available (last committed ${last})`);
+      }
+      if (req.path === "/store") {
+        if (req.prove) {
+          const { value, proof } = this.store.prove(req.data, height);
+          return { ...base, value: value ?? new Uint8Array(0), proof };
+        }
+        const view = this.store.at(height);
+        if (!view) throw AppErrors.heightUnavailable.create(`height ${height} was pruned`);
+        return { ...base, value: view.get(req.data) ?? new Uint8Array(0) };
+      }
+      const q = this.queries.get(req.path.replace(/^\//, ""));
+      if (!q) throw AppErrors.unknownQuery.create(`no query at ${req.path}`);
+      const view = this.store.at(height);
+      if (!view) throw AppErrors.heightUnavailable.create(`height ${height} was pruned`);
+      let params: Record<string, string> = {};
+      if (req.data.length > 0) {
+        try {
+          params = JSON.parse(fromUtf8(req.data)) as Record<string, string>;
+        } catch {
+          throw AppErrors.invalidQuery.create("query data must be a JSON object of strings");
+        }
+        if (typeof params !== "object" || params === null || Array.isArray(params)) {
+          throw AppErrors.invalidQuery.create("query data must be a JSON object of strings");
+        }
+      }
+      const block: BlockInfo = { chainId: this.chainId, height, timeMs: 0n };
+      const ctx: Context = { block, store: new ReadOnlyStore(view), emit: () => {} };
+      const answer: Json = q.handle(ctx, params);
+      return { ...base, value: utf8(JSON.stringify(answer)) };
+    } catch (e) {
+      if (e instanceof InvariantViolation) throw e;
+      const r = errorResult(e);
+      return { ...base, code: r.code, codespace: r.codespace, log: r.log };
+    }
+  }
+
+  /** Runs every invariant on the given state; a failure halts the node. */
+  assertInvariants(ctx?: Context): void {
+    const c: Context = ctx ?? {
+      block: { chainId: this.chainId, height: this.store.lastVersion(), timeMs: 0n },
+      store: new ReadOnlyStore(this.store.latest()),
+      emit: () => {},
+    };
+    for (const m of this.modules) {
+      for (const inv of m.invariants) {
+        const broken = inv.check(c);
+        if (broken !== undefined) throw new InvariantViolation(`invariant ${m.name}/${inv.name} broken: ${broken}`);
+      }
+    }
+  }
+
+  private decode(raw: Uint8Array): Decoded {
+    if (raw.length > MAX_TX_BYTES) throw TxErrors.tooLarge.create(`transaction is ${raw.length} bytes, at most ${MAX_TX_BYTES}`);
+    const tx = decodeTx(raw);
+    return { tx, hash: toHex(sha256(raw)) };
+  }
+
+  /** Checks that need state but run no message: chain, expiry, signature, sequence, rate. Writes the sequence bump. */
+  private ante(d: Decoded, block: BlockInfo, store: KVStore): void {
+    const b = d.tx.body;
+    if (b.chainId !== this.chainId) throw TxErrors.wrongChain.create(`chain id is ${this.chainId}, transaction has ${b.chainId}`);
+    if (b.messages.length === 0) throw TxErrors.noMessages.create("a transaction needs at least one message");
+    if (b.expiresAtHeight !== undefined && block.height > b.expiresAtHeight) {
+      throw TxErrors.expired.create(`transaction expired at height ${b.expiresAtHeight}; block is ${block.height}`);
+    }
+    for (const m of b.messages) {
+      if (!this.handlers.has(m.type)) throw TxErrors.unknownMessage.create(`unknown message type ${m.type}`);
+    }
+    if (!this.sigCache.has(d.hash)) {
+      verifyTxSignature(d.tx, this.verifier);
+      this.sigCache.add(d.hash);
+    }
+    this.auth.consume(store, b.signer, b.sequence, block.height);
+  }
+
+  private runTx(d: Decoded, block: BlockInfo, base: CacheStore, mode: "check" | "deliver"): TxResult {
+    const txStore = new CacheStore(base);
+    try {
+      this.ante(d, block, txStore);
+    } catch (e) {
+      return errorResult(e);
+    }
+    if (mode === "deliver") this.sigCache.delete(d.hash);
+    const msgStore = new CacheStore(txStore);
+    const events: Event[] = [];
+    const ctx: TxContext = {
+      block,
+      store: msgStore,
+      signer: d.tx.body.signer,
+      txHash: d.hash,
+      emit: (e) => events.push(e),
+    };
+    try {
+      d.tx.body.messages.forEach((m, i) => {
+        const h = this.handlers.get(m.type) as MessageHandler<unknown>;
+        const value = h.msg.unwrap(m);
+        try {
+          h.validate(value);
+          h.handle(ctx, value);
+        } catch (e) {
+          if (e instanceof UrbisError && d.tx.body.messages.length > 1) {
+            throw new UrbisError(e.def, `message ${i} (${m.type}): ${e.message}`, e.details);
+          }
+          throw e;
+        }
+      });
+    } catch (e) {
+      // In a block the sequence is still consumed, so a failed transaction cannot be replayed.
+      if (mode === "deliver") txStore.writeTo(base);
+      return errorResult(e);
+    }
+    msgStore.writeTo(txStore);
+    txStore.writeTo(base);
+    return { ...OK, events };
+  }
+}
+
+/** Where the chain id is kept in state. */
+export const CHAIN_ID_KEY = utf8("app/chain_id");
