@@ -1,0 +1,6 @@
+/** @urbis/sdk: browser-safe keys, transactions, typed client and proof verification. */
+export * from "@urbis/protocol";
+export * from "./errors.js";
+export * from "./keys.js";
+export * from "./keystore.js";
+export * from "./tx-builder.js";
