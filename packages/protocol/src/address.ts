@@ -1,9 +1,9 @@
 /** Account addresses: 20 bytes derived from a public key, shown as bech32m with prefix `urbis`. */
 import { bech32m } from "@scure/base";
 import { utf8 } from "./bytes.js";
+import { type Codec, fixedBytes, mapped } from "./codec/index.js";
 import { TxErrors } from "./core-errors.js";
 import { sha256 } from "./crypto.js";
-import { type Codec, fixedBytes, mapped } from "./codec/index.js";
 
 /** Human-readable part of every Urbis address. */
 export const ADDRESS_PREFIX = "urbis";

@@ -23,7 +23,12 @@ export const TxErrors = {
   wrongChain: registerError("tx", 3, "wrong_chain_id", "The transaction names another chain."),
   badSignature: registerError("tx", 4, "bad_signature", "The signature does not verify.", 401),
   signerMismatch: registerError("tx", 5, "signer_mismatch", "The public key does not derive the signer address.", 401),
-  wrongSequence: registerError("tx", 6, "wrong_sequence", "The sequence is not the account's next one (replay or gap)."),
+  wrongSequence: registerError(
+    "tx",
+    6,
+    "wrong_sequence",
+    "The sequence is not the account's next one (replay or gap).",
+  ),
   expired: registerError("tx", 7, "expired", "The transaction's expiry height has passed."),
   unknownMessage: registerError("tx", 8, "unknown_message", "A message type is not registered."),
   noMessages: registerError("tx", 9, "no_messages", "The transaction carries no messages."),

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { addressOf, decodeAddress, encodeAddress, isAddress } from "./address.js";
 import { TxErrors } from "./core-errors.js";
 import { publicKeyOf } from "./crypto.js";
-import { MAX_TX_BYTES, type TxBody, decodeTx, encodeTx, signTx, txSignHash, verifyTxSignature } from "./tx.js";
+import { decodeTx, encodeTx, MAX_TX_BYTES, signTx, type TxBody, txSignHash, verifyTxSignature } from "./tx.js";
 
 const secret = new Uint8Array(32).map((_, i) => i + 1);
 const pub = publicKeyOf(secret);

@@ -1,7 +1,19 @@
 /** Transactions: envelope, canonical bytes, domain-separated signing and hashing. */
 import { type Address, addressCodec, addressOf } from "./address.js";
 import { concatBytes, toHex, utf8 } from "./bytes.js";
-import { type Codec, type Infer, bytes, decode, encode, fixedBytes, option, string, struct, u64, vec } from "./codec/index.js";
+import {
+  bytes,
+  type Codec,
+  decode,
+  encode,
+  fixedBytes,
+  type Infer,
+  option,
+  string,
+  struct,
+  u64,
+  vec,
+} from "./codec/index.js";
 import { TxErrors } from "./core-errors.js";
 import { type Ed25519Verifier, sha256, signEd25519, verifyEd25519 } from "./crypto.js";
 import { UrbisError } from "./errors.js";
@@ -50,7 +62,8 @@ export function encodeTx(tx: Tx): Uint8Array {
 
 /** Decodes transaction bytes; every failure is `tx.malformed` or `tx.too_large`. */
 export function decodeTx(b: Uint8Array): Tx {
-  if (b.length > MAX_TX_BYTES) throw TxErrors.tooLarge.create(`transaction is ${b.length} bytes, at most ${MAX_TX_BYTES}`);
+  if (b.length > MAX_TX_BYTES)
+    throw TxErrors.tooLarge.create(`transaction is ${b.length} bytes, at most ${MAX_TX_BYTES}`);
   try {
     return decode(txCodec, b);
   } catch (e) {
@@ -96,7 +109,8 @@ export interface MessageType<T> {
 
 /** Declares a message type such as `bank/send`. */
 export function defineMessage<T>(type: string, codec: Codec<T>): MessageType<T> {
-  if (!/^[a-z][a-z0-9_]*\/[a-z][a-z0-9_]*$/.test(type)) throw TxErrors.unknownMessage.create(`bad message type ${type}`);
+  if (!/^[a-z][a-z0-9_]*\/[a-z][a-z0-9_]*$/.test(type))
+    throw TxErrors.unknownMessage.create(`bad message type ${type}`);
   return {
     type,
     codec,

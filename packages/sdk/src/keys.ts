@@ -1,15 +1,15 @@
 /** Ed25519 account keys: generation, import, signing. Browser-safe. */
 import {
   type Address,
-  TxErrors,
-  type TxBody,
   addressOf,
   fromHex,
   publicKeyOf,
   randomSecretKey,
   signTx,
-  toHex,
   type Tx,
+  type TxBody,
+  TxErrors,
+  toHex,
 } from "@urbis/protocol";
 import { SdkErrors } from "./errors.js";
 

@@ -1,5 +1,5 @@
 /** Builds, signs and encodes transactions. */
-import { type Msg, type Tx, encodeTx, txHash } from "@urbis/protocol";
+import { encodeTx, type Msg, type Tx, txHash } from "@urbis/protocol";
 import type { KeyPair } from "./keys.js";
 
 /** What a transaction needs besides its signer. */

@@ -3,13 +3,13 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import { CodecErrors } from "../core-errors.js";
 import {
-  MAX_U128,
-  MAX_U64,
   bool,
   bytes,
   decode,
   encode,
   fixedBytes,
+  MAX_U64,
+  MAX_U128,
   option,
   string,
   struct,
@@ -32,20 +32,24 @@ const sample = struct({
   i: vec(struct({ x: fixedBytes(4), y: string() }), 8),
 });
 
-const arbSample = fc.record({
-  a: fc.integer({ min: 0, max: 255 }),
-  b: fc.integer({ min: 0, max: 0xffff_ffff }),
-  c: fc.bigInt({ min: 0n, max: MAX_U64 }),
-  d: fc.bigInt({ min: 0n, max: MAX_U128 }),
-  e: fc.boolean(),
-  f: fc.uint8Array({ maxLength: 64 }),
-  g: fc.string({ maxLength: 16, unit: "grapheme" }),
-  h: fc.option(fc.bigInt({ min: 0n, max: MAX_U64 }), { nil: undefined }),
-  i: fc.array(
-    fc.record({ x: fc.uint8Array({ minLength: 4, maxLength: 4 }), y: fc.string({ maxLength: 8 }) }).map((r) => ({ ...r })),
-    { maxLength: 8 },
-  ),
-}).map((r) => ({ ...r }));
+const arbSample = fc
+  .record({
+    a: fc.integer({ min: 0, max: 255 }),
+    b: fc.integer({ min: 0, max: 0xffff_ffff }),
+    c: fc.bigInt({ min: 0n, max: MAX_U64 }),
+    d: fc.bigInt({ min: 0n, max: MAX_U128 }),
+    e: fc.boolean(),
+    f: fc.uint8Array({ maxLength: 64 }),
+    g: fc.string({ maxLength: 16, unit: "grapheme" }),
+    h: fc.option(fc.bigInt({ min: 0n, max: MAX_U64 }), { nil: undefined }),
+    i: fc.array(
+      fc
+        .record({ x: fc.uint8Array({ minLength: 4, maxLength: 4 }), y: fc.string({ maxLength: 8 }) })
+        .map((r) => ({ ...r })),
+      { maxLength: 8 },
+    ),
+  })
+  .map((r) => ({ ...r }));
 
 describe("codec", () => {
   it("round-trips every value", () => {
@@ -105,11 +109,26 @@ describe("codec", () => {
   });
 
   it("rejects invalid booleans, option tags, UTF-8 and over-long values", () => {
-    assert.throws(() => decode(bool, new Uint8Array([2])), (e) => CodecErrors.invalidBool.is(e));
-    assert.throws(() => decode(option(u8), new Uint8Array([2, 0])), (e) => CodecErrors.invalidOption.is(e));
-    assert.throws(() => decode(string(), new Uint8Array([1, 0, 0, 0, 0xff])), (e) => CodecErrors.invalidUtf8.is(e));
-    assert.throws(() => decode(bytes(2), new Uint8Array([3, 0, 0, 0, 1, 2, 3])), (e) => CodecErrors.tooLong.is(e));
+    assert.throws(
+      () => decode(bool, new Uint8Array([2])),
+      (e) => CodecErrors.invalidBool.is(e),
+    );
+    assert.throws(
+      () => decode(option(u8), new Uint8Array([2, 0])),
+      (e) => CodecErrors.invalidOption.is(e),
+    );
+    assert.throws(
+      () => decode(string(), new Uint8Array([1, 0, 0, 0, 0xff])),
+      (e) => CodecErrors.invalidUtf8.is(e),
+    );
+    assert.throws(
+      () => decode(bytes(2), new Uint8Array([3, 0, 0, 0, 1, 2, 3])),
+      (e) => CodecErrors.tooLong.is(e),
+    );
     // A huge list count with few bytes left must fail fast, not allocate.
-    assert.throws(() => decode(vec(u8), new Uint8Array([255, 255, 255, 255])), (e) => CodecErrors.truncated.is(e));
+    assert.throws(
+      () => decode(vec(u8), new Uint8Array([255, 255, 255, 255])),
+      (e) => CodecErrors.truncated.is(e),
+    );
   });
 });

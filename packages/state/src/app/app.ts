@@ -5,16 +5,16 @@
  * app hash on every node.
  */
 import {
+  decodeTx,
   type Ed25519Verifier,
+  fromUtf8,
   InvariantViolation,
   MAX_TX_BYTES,
+  sha256,
   type Tx,
   TxErrors,
-  UrbisError,
-  decodeTx,
-  fromUtf8,
-  sha256,
   toHex,
+  UrbisError,
   utf8,
   verifyEd25519,
   verifyTxSignature,
@@ -30,7 +30,6 @@ import {
   type App,
   type CheckTxRequest,
   type CheckTxResponse,
-  CheckTxType,
   type CommitResponse,
   type FinalizeBlockRequest,
   type FinalizeBlockResponse,
@@ -330,7 +329,8 @@ export class UrbisApp implements App {
   }
 
   private decode(raw: Uint8Array): Decoded {
-    if (raw.length > MAX_TX_BYTES) throw TxErrors.tooLarge.create(`transaction is ${raw.length} bytes, at most ${MAX_TX_BYTES}`);
+    if (raw.length > MAX_TX_BYTES)
+      throw TxErrors.tooLarge.create(`transaction is ${raw.length} bytes, at most ${MAX_TX_BYTES}`);
     const tx = decodeTx(raw);
     return { tx, hash: toHex(sha256(raw)) };
   }
@@ -338,7 +338,8 @@ export class UrbisApp implements App {
   /** Checks that need state but run no message: chain, expiry, signature, sequence, rate. Writes the sequence bump. */
   private ante(d: Decoded, block: BlockInfo, store: KVStore): void {
     const b = d.tx.body;
-    if (b.chainId !== this.chainId) throw TxErrors.wrongChain.create(`chain id is ${this.chainId}, transaction has ${b.chainId}`);
+    if (b.chainId !== this.chainId)
+      throw TxErrors.wrongChain.create(`chain id is ${this.chainId}, transaction has ${b.chainId}`);
     if (b.messages.length === 0) throw TxErrors.noMessages.create("a transaction needs at least one message");
     if (b.expiresAtHeight !== undefined && block.height > b.expiresAtHeight) {
       throw TxErrors.expired.create(`transaction expired at height ${b.expiresAtHeight}; block is ${block.height}`);

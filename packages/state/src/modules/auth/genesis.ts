@@ -1,18 +1,18 @@
 /** Auth genesis: parameters only (accounts come into being with their first transaction or funds). */
 import {
   type AuthParams,
-  DEFAULT_AUTH_PARAMS,
-  MAX_U64,
   accountCodec,
+  DEFAULT_AUTH_PARAMS,
   decode,
   encodeAddress,
+  MAX_U64,
   prefixEnd,
 } from "@urbis/protocol";
 import { AppErrors } from "../../app/errors.js";
 import { JsonReader } from "../../framework/json.js";
 import type { GenesisHandler, Json } from "../../framework/module.js";
-import { ACCOUNT_PREFIX } from "./keys.js";
 import type { AuthKeeper } from "./keeper.js";
+import { ACCOUNT_PREFIX } from "./keys.js";
 
 /** Auth genesis section. */
 export interface AuthGenesis {
@@ -41,13 +41,17 @@ export function authGenesis(keeper: AuthKeeper): GenesisHandler<AuthGenesis> {
       const accounts = (o.accounts === undefined ? [] : j.at("accounts").array(o.accounts)).map((a, i) => {
         const ja = j.at(`accounts[${i}]`);
         const ao = ja.object(a);
-        return { address: ja.at("address").address(ao.address), sequence: ja.at("sequence").uint(ao.sequence, MAX_U64) };
+        return {
+          address: ja.at("address").address(ao.address),
+          sequence: ja.at("sequence").uint(ao.sequence, MAX_U64),
+        };
       });
       return { params: { maxTxsPerWindow, windowBlocks }, accounts };
     },
     init(ctx, g) {
       keeper.setParams(ctx.store, g.params);
-      for (const a of g.accounts) keeper.setAccount(ctx.store, a.address, { sequence: a.sequence, windowStart: 0n, windowCount: 0 });
+      for (const a of g.accounts)
+        keeper.setAccount(ctx.store, a.address, { sequence: a.sequence, windowStart: 0n, windowCount: 0 });
     },
     export(ctx) {
       const p = keeper.params(ctx.store);

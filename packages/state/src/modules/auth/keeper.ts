@@ -2,15 +2,15 @@
 import {
   type AccountState,
   type AuthParams,
-  DEFAULT_AUTH_PARAMS,
-  TxErrors,
   accountCodec,
   authParamsCodec,
+  DEFAULT_AUTH_PARAMS,
   decode,
   encode,
+  TxErrors,
 } from "@urbis/protocol";
 import type { KVRead, KVStore } from "../../framework/store.js";
-import { PARAMS_KEY, accountKey } from "./keys.js";
+import { accountKey, PARAMS_KEY } from "./keys.js";
 
 const EMPTY: AccountState = { sequence: 0n, windowStart: 0n, windowCount: 0 };
 
