@@ -189,7 +189,7 @@ export class UrbisApp implements App {
 
   prepareProposal(req: PrepareProposalRequest): Uint8Array[] {
     // Keep only transactions that would succeed in order, within the byte budget.
-    const scratch = new CacheStore(this.store.latest());
+    const scratch = this.proposalScratch();
     const block: BlockInfo = { chainId: this.chainId, height: req.height, timeMs: req.timeMs };
     const out: Uint8Array[] = [];
     let bytes = 0;
@@ -211,7 +211,7 @@ export class UrbisApp implements App {
 
   processProposal(req: ProcessProposalRequest): boolean {
     // A proposal is acceptable when every transaction passes the ante checks in order.
-    const scratch = new CacheStore(this.store.latest());
+    const scratch = this.proposalScratch();
     const block: BlockInfo = { chainId: this.chainId, height: req.height, timeMs: req.timeMs };
     for (const raw of req.txs) {
       let d: Decoded;
@@ -326,6 +326,13 @@ export class UrbisApp implements App {
         if (broken !== undefined) throw new InvariantViolation(`invariant ${m.name}/${inv.name} broken: ${broken}`);
       }
     }
+  }
+
+  /** Committed state (plus genesis writes before block 1 commits) to try a proposal against. */
+  private proposalScratch(): CacheStore {
+    const scratch = new CacheStore(this.store.latest());
+    if (this.store.lastVersion() === 0n && this.genesisState) this.genesisState.copyTo(scratch);
+    return scratch;
   }
 
   private decode(raw: Uint8Array): Decoded {
