@@ -22,9 +22,7 @@ if (files.length === 0) {
   console.error("no test files found");
   process.exit(1);
 }
-const r = spawnSync(
-  process.execPath,
-  ["--import", "tsx", "--test", "--test-reporter=spec", ...passthrough, ...files],
-  { stdio: "inherit" },
-);
+const r = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...passthrough, ...files], {
+  stdio: "inherit",
+});
 process.exit(r.status ?? 1);

@@ -1,4 +1,5 @@
 export * from "./address.js";
+export * from "./api/index.js";
 export * from "./bytes.js";
 export * from "./codec/index.js";
 export * from "./core-errors.js";
@@ -6,4 +7,6 @@ export * from "./crypto.js";
 export * from "./errors.js";
 export * from "./modules/auth/types.js";
 export * from "./modules/bank/index.js";
+export * from "./proof.js";
+export * from "./proof-errors.js";
 export * from "./tx.js";

@@ -1,6 +1,8 @@
 /** @urbis/sdk: browser-safe keys, transactions, typed client and proof verification. */
 export * from "@urbis/protocol";
+export * from "./client/index.js";
 export * from "./errors.js";
 export * from "./keys.js";
 export * from "./keystore.js";
+export * from "./proofs.js";
 export * from "./tx-builder.js";

@@ -52,8 +52,10 @@ describe("SoloEngine", () => {
     const node = await start(tempHome());
     try {
       await sleep(150);
-      assert.equal(node.status().latestHeight, 0n, "no empty blocks when idle");
-      assert.equal(node.metrics.blocks, 0);
+      // Block 1 commits the genesis state; after it, no empty blocks while idle.
+      assert.equal(node.status().latestHeight, 1n, "only the genesis block while idle");
+      assert.equal(node.metrics.blocks, 1);
+      assert.equal(node.block(1n)?.txs.length, 0);
 
       const tx = transferTx(alice, 0n, bob.address, 5n);
       const r = await node.submit(tx, "commit");
@@ -83,23 +85,29 @@ describe("SoloEngine", () => {
       await sleep(150);
       assert.equal(node.status().latestHeight, r.height, "still no empty blocks");
       assert.equal(node.metrics.txsCommitted, 1);
+      assert.equal(node.metrics.blocks, 2);
       assert.equal(node.status().mempoolSize, 0);
     } finally {
       await node.close();
     }
   });
 
-  it("puts the first transactions in block 1 (PrepareProposal must see the genesis state)", async () => {
+  it("commits the genesis state in an empty block 1 at start, so queries work at once", async () => {
     const node = await start(tempHome());
     try {
+      assert.equal(node.status().latestHeight, 1n);
+      const acc = node.query(
+        "/auth/account",
+        new TextEncoder().encode(JSON.stringify({ address: alice.address })),
+        0n,
+        true,
+      );
+      assert.equal(acc.code, 0, acc.log);
       const r = await node.submit(transferTx(alice, 0n, bob.address, 5n), "commit");
       assert.equal(r.code, 0, r.log);
-      assert.equal(
-        r.height,
-        1n,
-        "block 1 holds the first transaction; an empty block 1 means PrepareProposal dropped it",
-      );
-      assert.equal(node.block(1n)?.txs.length, 1);
+      assert.equal(r.height, 2n, "the first transaction goes in the first block after genesis");
+      assert.equal(node.block(1n)?.txs.length, 0);
+      assert.equal(node.block(2n)?.txs.length, 1);
     } finally {
       await node.close();
     }
@@ -192,16 +200,16 @@ describe("SoloEngine", () => {
     const node = await start(tempHome(), { blockIntervalMs: 100, maxBlockTxs: 1 });
     try {
       const first = transferTx(alice, 0n, bob.address, 1n);
-      // Valid now (height 1), expired once block 1 is made without it (one transaction per block).
+      // Valid now (next block is 2), expired once block 2 is made without it (one transaction per block).
       const expiring = encodeTx(
-        signTx({ ...transferTxObject(bob, 0n, carol.address, 1n).body, expiresAtHeight: 1n }, bob.secretKey),
+        signTx({ ...transferTxObject(bob, 0n, carol.address, 1n).body, expiresAtHeight: 2n }, bob.secretKey),
       );
       const p1 = node.submit(first, "commit");
       const p2 = node.submit(expiring, "commit");
       const [r1, r2] = await Promise.all([p1, p2]);
       assert.equal(r1.code, 0);
       assert.equal(r2.code, TxErrors.expired.code);
-      assert.match(r2.log, /dropped from the mempool after block 1:/);
+      assert.match(r2.log, /dropped from the mempool after block 2:/);
       assert.equal(node.status().mempoolSize, 0);
       assert.equal(node.metrics.txsEvicted, 1);
       // A late waiter on the evicted transaction learns the same.

@@ -243,6 +243,9 @@ export class SoloEngine implements NodeService {
       this.opts.verifierWorkers === undefined ? {} : { size: this.opts.verifierWorkers },
     );
     this.phase = "running";
+    // A new chain commits its genesis state at once in block 1 (empty), so that
+    // queries, proofs and account sequences work before the first transaction.
+    if (this.height === 0n) await this.produceBlock();
     this.schedule();
   }
 
@@ -402,7 +405,7 @@ export class SoloEngine implements NodeService {
     const timeMs = now > this.lastTimeMs ? now : this.lastTimeMs + 1n;
 
     const reaped = this.mempool.reap(this.maxBlockTxs, this.maxBlockBytes);
-    if (reaped.length === 0) return undefined;
+    if (reaped.length === 0 && height > 1n) return undefined;
     const byTx = new Map<Uint8Array, MempoolEntry>(reaped.map((e) => [e.tx, e]));
 
     let release: () => void = () => {};

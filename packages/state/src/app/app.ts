@@ -26,21 +26,21 @@ import { CacheStore, type CommitStore, type KVStore, ReadOnlyStore } from "../fr
 import type { AuthKeeper } from "../modules/auth/keeper.js";
 import { AppErrors } from "./errors.js";
 import { SignatureCache } from "./signature-cache.js";
-import {
-  type App,
-  type CheckTxRequest,
-  type CheckTxResponse,
-  type CommitResponse,
-  type FinalizeBlockRequest,
-  type FinalizeBlockResponse,
-  type InfoResponse,
-  type InitChainRequest,
-  type InitChainResponse,
-  type PrepareProposalRequest,
-  type ProcessProposalRequest,
-  type QueryRequest,
-  type QueryResponse,
-  type TxResult,
+import type {
+  App,
+  CheckTxRequest,
+  CheckTxResponse,
+  CommitResponse,
+  FinalizeBlockRequest,
+  FinalizeBlockResponse,
+  InfoResponse,
+  InitChainRequest,
+  InitChainResponse,
+  PrepareProposalRequest,
+  ProcessProposalRequest,
+  QueryRequest,
+  QueryResponse,
+  TxResult,
 } from "./types.js";
 
 /** Software version reported by Info. */

@@ -1,0 +1,305 @@
+/**
+ * `npm run bench`: solo-node throughput, latency and memory through the REST
+ * API, beside this machine's Ed25519 verification ceiling. Appends a dated
+ * section to bench/RESULTS.md. Options: --quick (smaller run), --skip-memory.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { sign } from "node:crypto";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { nativeVerifyRaw } from "@urbis/node";
+import { sha256, txSignHash } from "@urbis/protocol";
+import { type BenchAccount, benchAccount, signedTransfer } from "./keys.js";
+
+const args = new Set(process.argv.slice(2));
+const QUICK = args.has("--quick");
+
+interface NodeProc {
+  url: string;
+  child: ChildProcess;
+  home: string;
+  stop(): Promise<void>;
+}
+
+async function spawnNode(senders: number, extraAccounts: number): Promise<NodeProc> {
+  const home = mkdtempSync(join(tmpdir(), "urbis-bench-"));
+  const cfg = JSON.stringify({ home, senders, extraAccounts, blockIntervalMs: 1000 });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", new URL("./node-process.ts", import.meta.url).pathname, cfg],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    rl.on("line", (l) => {
+      if (l.startsWith("READY ")) resolve(l.slice(6).trim());
+    });
+    child.once("exit", (c) => reject(new Error(`bench node exited with ${c} before it was ready`)));
+  });
+  return {
+    url,
+    child,
+    home,
+    async stop() {
+      const done = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await done;
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+function memoryOf(pid: number): { rssMiB: number; peakMiB: number } {
+  const s = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(s)?.[1] ?? 0);
+  return { rssMiB: Math.round(kb("VmRSS") / 1024), peakMiB: Math.round(kb("VmHWM") / 1024) };
+}
+
+/** Ed25519 verifications per second on one core (node:crypto), the ceiling of signature checking. */
+function verifyCeiling(): number {
+  const acc = benchAccount(0);
+  const body = {
+    chainId: "urbis-bench",
+    signer: acc.address,
+    publicKey: acc.publicKey,
+    sequence: 0n,
+    messages: [],
+    memo: "",
+    expiresAtHeight: undefined,
+  };
+  const msg = txSignHash(body);
+  const signature = new Uint8Array(sign(null, msg, acc.key));
+  let n = 0;
+  const end = performance.now() + 2000;
+  while (performance.now() < end) {
+    for (let i = 0; i < 100; i++) nativeVerifyRaw(signature, msg, acc.publicKey);
+    n += 100;
+  }
+  return Math.round(n / 2);
+}
+
+/** Watches committed blocks through the SSE stream and records when each transaction was seen committed. */
+class CommitWatcher {
+  readonly committedAt = new Map<string, number>();
+  committed = 0;
+  lastCommitAt = 0;
+  private readonly abort = new AbortController();
+  private pending: Promise<void> = Promise.resolve();
+  constructor(private readonly url: string) {}
+
+  async start(): Promise<void> {
+    const res = await fetch(`${this.url}/v1/stream?kinds=block`, { signal: this.abort.signal });
+    if (!res.ok || !res.body) throw new Error(`stream answered ${res.status}`);
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    void (async () => {
+      let buf = "";
+      try {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) return;
+          buf += value;
+          let i = buf.indexOf("\n\n");
+          while (i >= 0) {
+            const msg = buf.slice(0, i);
+            buf = buf.slice(i + 2);
+            const data = msg
+              .split("\n")
+              .filter((l) => l.startsWith("data:"))
+              .map((l) => l.slice(5).trim())
+              .join("\n");
+            if (data) this.onBlock(JSON.parse(data) as { kind: string; height: string; txCount: number });
+            i = buf.indexOf("\n\n");
+          }
+        }
+      } catch {
+        // aborted
+      }
+    })();
+  }
+
+  private onBlock(item: { kind: string; height: string; txCount: number }): void {
+    if (item.kind !== "block") return;
+    const seen = performance.now();
+    this.committed += item.txCount;
+    this.lastCommitAt = seen;
+    this.pending = this.pending.then(async () => {
+      const r = await fetch(`${this.url}/v1/blocks/${item.height}`);
+      const b = (await r.json()) as { txHashes?: string[]; txs?: { hash: string }[] };
+      const hashes = b.txHashes ?? (b.txs ?? []).map((t) => t.hash);
+      for (const h of hashes) this.committedAt.set(h, seen);
+    });
+  }
+
+  async waitFor(count: number, timeoutMs: number): Promise<boolean> {
+    const end = performance.now() + timeoutMs;
+    while (this.committed < count && performance.now() < end) await new Promise((r) => setTimeout(r, 50));
+    await this.pending;
+    return this.committed >= count;
+  }
+
+  stop(): void {
+    this.abort.abort();
+  }
+}
+
+async function submitBatch(url: string, txs: Uint8Array[]): Promise<number> {
+  const res = await fetch(`${url}/v1/txs/batch`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ txs: txs.map((t) => Buffer.from(t).toString("base64")), wait: "check" }),
+  });
+  const body = (await res.json()) as { results?: { status: number }[] };
+  return (body.results ?? []).filter((r) => r.status < 300).length;
+}
+
+function txHashHex(tx: Uint8Array): string {
+  return Buffer.from(sha256(tx)).toString("hex");
+}
+
+/** Pre-signs `perSender` transfers per sender, ordered by sequence then sender. */
+function presign(accounts: BenchAccount[], perSender: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let s = 0; s < perSender; s++) {
+    for (let i = 0; i < accounts.length; i++) {
+      const to = (accounts[(i + 1) % accounts.length] as BenchAccount).address;
+      out.push(signedTransfer("urbis-bench", accounts[i] as BenchAccount, to, BigInt(s)));
+    }
+  }
+  return out;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+/** Offers all transactions as fast as the node takes them; returns committed transfers per second. */
+async function saturate(senders: number, perSender: number) {
+  const accounts = Array.from({ length: senders }, (_, i) => benchAccount(i));
+  const txs = presign(accounts, perSender);
+  const node = await spawnNode(senders, 0);
+  const watcher = new CommitWatcher(node.url);
+  await watcher.start();
+  const t0 = performance.now();
+  let next = 0;
+  let accepted = 0;
+  const worker = async () => {
+    while (next < txs.length) {
+      const batch = txs.slice(next, next + 100);
+      next += 100;
+      accepted += await submitBatch(node.url, batch);
+    }
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
+  const submitSeconds = (performance.now() - t0) / 1000;
+  await watcher.waitFor(accepted, 120_000);
+  const seconds = (watcher.lastCommitAt - t0) / 1000;
+  const mem = memoryOf(node.child.pid as number);
+  watcher.stop();
+  await node.stop();
+  return {
+    offered: txs.length,
+    accepted,
+    committed: watcher.committed,
+    seconds,
+    submitSeconds,
+    tps: watcher.committed / seconds,
+    mem,
+  };
+}
+
+/** Offers `rate` transfers per second for `seconds`; returns submit-to-commit latency percentiles. */
+async function offered(rate: number, seconds: number, senders: number, extraAccounts = 0) {
+  const perSender = Math.ceil((rate * seconds) / senders);
+  const accounts = Array.from({ length: senders }, (_, i) => benchAccount(i));
+  const txs = presign(accounts, perSender).slice(0, rate * seconds);
+  const node = await spawnNode(senders, extraAccounts);
+  const afterGenesis = memoryOf(node.child.pid as number);
+  const watcher = new CommitWatcher(node.url);
+  await watcher.start();
+  const submittedAt = new Map<string, number>();
+  const batch = 100;
+  const intervalMs = (1000 * batch) / rate;
+  const t0 = performance.now();
+  const inflight: Promise<number>[] = [];
+  for (let i = 0; i < txs.length; i += batch) {
+    const target = t0 + (i / batch) * intervalMs;
+    const wait = target - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const chunk = txs.slice(i, i + batch);
+    const now = performance.now();
+    for (const t of chunk) submittedAt.set(txHashHex(t), now);
+    inflight.push(submitBatch(node.url, chunk));
+  }
+  const accepted = (await Promise.all(inflight)).reduce((a, b) => a + b, 0);
+  const offerSeconds = (performance.now() - t0) / 1000;
+  await watcher.waitFor(accepted, 120_000);
+  const lat: number[] = [];
+  for (const [h, at] of submittedAt) {
+    const c = watcher.committedAt.get(h);
+    if (c !== undefined) lat.push(c - at);
+  }
+  lat.sort((a, b) => a - b);
+  const mem = memoryOf(node.child.pid as number);
+  watcher.stop();
+  await node.stop();
+  return {
+    offered: txs.length,
+    offeredRate: Math.round(txs.length / offerSeconds),
+    accepted,
+    committed: watcher.committed,
+    p50: percentile(lat, 50),
+    p99: percentile(lat, 99),
+    afterGenesis,
+    mem,
+  };
+}
+
+const started = new Date();
+console.log("Ed25519 ceiling …");
+const ceiling = verifyCeiling();
+console.log(`  ${ceiling} verifications/s on one core`);
+const satSenders = QUICK ? 2000 : 20_000;
+const satPer = QUICK ? 2 : 5;
+console.log(`saturation: ${satSenders * satPer} transfers …`);
+const sat = await saturate(satSenders, satPer);
+console.log("  ", sat);
+const rate = 5000;
+const rateSeconds = QUICK ? 4 : 10;
+console.log(`offered ${rate}/s for ${rateSeconds}s …`);
+const lat = await offered(rate, rateSeconds, QUICK ? 2000 : 10_000);
+console.log("  ", lat);
+let mem: Awaited<ReturnType<typeof offered>> | undefined;
+if (!args.has("--skip-memory")) {
+  const total = QUICK ? 100_000 : 1_000_000;
+  console.log(`memory: ${total} funded accounts, then 2000/s for 5s …`);
+  mem = await offered(2000, 5, 5000, total - 5000);
+  console.log("  ", mem);
+}
+
+const cpu = cpus()[0]?.model ?? "unknown CPU";
+const fmt = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "n/a");
+const section = `
+## ${started.toISOString().slice(0, 16).replace("T", " ")} UTC — \`npm run bench${QUICK ? " -- --quick" : ""}\`
+
+Machine: ${cpus().length} cores (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}. Solo node in its own process with durable LMDB storage (fsync on), 1 s blocks, load from a second process over loopback HTTP (\`POST /v1/txs/batch\`, 100 transfers per request).
+
+| measure | result | target |
+|---|---|---|
+| Ed25519 verifications/s, one core (node:crypto) | ${fmt(ceiling)} | ceiling |
+| committed transfers/s, saturated (${fmt(sat.offered)} offered, ${fmt(sat.committed)} committed in ${sat.seconds.toFixed(1)} s) | **${fmt(sat.tps)}** | ≥ 8,000 |
+| submit→commit latency at ${fmt(lat.offeredRate)}/s offered (${fmt(lat.committed)} committed): p50 / p99 | ${fmt(lat.p50)} ms / **${fmt(lat.p99)} ms** | p99 < 2,000 ms |
+| node RSS after saturation run: current / peak | ${sat.mem.rssMiB} / ${sat.mem.peakMiB} MiB | |
+${
+  mem
+    ? `| node RSS with ${fmt(QUICK ? 100_000 : 1_000_000)} funded accounts: after genesis / after load / peak | ${mem.afterGenesis.rssMiB} / ${mem.mem.rssMiB} / **${mem.mem.peakMiB} MiB** | < 1,024 MiB |
+| latency at ${fmt(mem.offeredRate)}/s offered with those accounts: p50 / p99 | ${fmt(mem.p50)} ms / ${fmt(mem.p99)} ms | |`
+    : ""
+}
+`;
+appendFileSync(new URL("./RESULTS.md", import.meta.url), section);
+console.log(section);

@@ -1,0 +1,29 @@
+/** Registers `urbis init`. */
+import type { Command } from "commander";
+import { defaultHome } from "../home.js";
+import { print } from "../output.js";
+import { init } from "./init.js";
+
+/** Registers `urbis init`. */
+export function registerInit(program: Command): void {
+  program
+    .command("init")
+    .description("create a node home: config, genesis with the city currency, and keys")
+    .option("--chain-id <id>", "chain id")
+    .option("--demo", "the demo city: well-known keys (passphrase 'demo') for treasury, hospital, bank, alice, bob")
+    .option("--host <host>", "API listen address", "127.0.0.1")
+    .option("--port <port>", "API port", (v) => Number.parseInt(v, 10), 8680)
+    .option("--block-interval <ms>", "milliseconds between blocks", (v) => Number.parseInt(v, 10), 1000)
+    .option("--supply <amount>", "initial city currency supply in base units, held by the treasury")
+    .option("--denom <denom>", "base denom of the city currency", "ucity")
+    .option("--currency-name <name>", "name of the city currency")
+    .option("--symbol <symbol>", "symbol of the city currency")
+    .option("--decimals <n>", "decimals of the city currency", (v) => Number.parseInt(v, 10))
+    .option("--passphrase-file <file>", "file holding the passphrase for new keys")
+    .option("--force", "overwrite an existing genesis")
+    .action(async (o) => {
+      const g = program.opts();
+      const r = await init({ ...o, home: g.home ?? defaultHome() });
+      print(r, g.json);
+    });
+}

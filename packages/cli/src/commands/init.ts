@@ -1,0 +1,84 @@
+/** `urbis init`: a home with config, genesis and keys. */
+import { existsSync, writeFileSync } from "node:fs";
+import { KeyPair } from "@urbis/sdk";
+import { DEMO_ACCOUNTS, DEMO_PASSPHRASE, demoGenesisSpec, demoKey } from "../demo.js";
+import { buildGenesis, DEFAULT_CURRENCY } from "../genesis.js";
+import { homePaths, type NodeConfig, saveKey, writeConfig } from "../home.js";
+import { CliError, EXIT } from "../output.js";
+import { getPassphrase } from "../passphrase.js";
+
+/** Options of `urbis init`. */
+export interface InitOptions {
+  home: string;
+  chainId?: string;
+  demo?: boolean;
+  port?: number;
+  host?: string;
+  blockInterval?: number;
+  supply?: string;
+  denom?: string;
+  currencyName?: string;
+  symbol?: string;
+  decimals?: number;
+  passphraseFile?: string;
+  force?: boolean;
+}
+
+/** Creates a node home. Demo homes get the well-known demo keys (passphrase "demo"). */
+export async function init(
+  o: InitOptions,
+): Promise<{ home: string; chainId: string; accounts: { name: string; address: string }[] }> {
+  const paths = homePaths(o.home);
+  if (existsSync(paths.genesis) && !o.force) {
+    throw new CliError(`${o.home} already has a genesis; use another --home or --force`, EXIT.usage);
+  }
+  const chainId = o.chainId ?? (o.demo ? "urbis-demo-1" : "urbis-1");
+  if (!/^[a-z0-9][a-z0-9-]{1,48}$/.test(chainId)) throw new CliError(`invalid chain id ${chainId}`, EXIT.usage);
+  const config: NodeConfig = {
+    chainId,
+    api: { host: o.host ?? "127.0.0.1", port: o.port ?? 8680 },
+    blockIntervalMs: o.blockInterval ?? 1000,
+    keepRecent: 0,
+  };
+  const accounts: { name: string; address: string }[] = [];
+  let genesis: ReturnType<typeof buildGenesis>;
+  if (o.demo) {
+    for (const a of DEMO_ACCOUNTS) {
+      const k = demoKey(a.name);
+      await saveKey(o.home, a.name, k, DEMO_PASSPHRASE).catch((e) => {
+        if (!(e instanceof CliError && o.force)) throw e;
+      });
+      accounts.push({ name: a.name, address: k.address });
+    }
+    genesis = buildGenesis(demoGenesisSpec(chainId));
+  } else {
+    const passphrase = await getPassphrase(o, "Passphrase for the treasury key: ");
+    if (passphrase.length < 8) throw new CliError("choose a passphrase of at least 8 characters", EXIT.usage);
+    const treasury = KeyPair.generate();
+    await saveKey(o.home, "treasury", treasury, passphrase);
+    accounts.push({ name: "treasury", address: treasury.address });
+    const currency = {
+      denom: o.denom ?? DEFAULT_CURRENCY.denom,
+      name: o.currencyName ?? DEFAULT_CURRENCY.name,
+      symbol: o.symbol ?? DEFAULT_CURRENCY.symbol,
+      decimals: o.decimals ?? DEFAULT_CURRENCY.decimals,
+    };
+    let supply: bigint;
+    try {
+      supply = BigInt(o.supply ?? "1000000000000000");
+    } catch {
+      throw new CliError(`--supply must be an integer amount in base units`, EXIT.usage);
+    }
+    genesis = buildGenesis({
+      chainId,
+      genesisTime: new Date(),
+      currency,
+      treasury: treasury.address,
+      balances: [{ address: treasury.address, amount: supply }],
+      assetCreators: [treasury.address],
+    });
+  }
+  writeConfig(o.home, config);
+  writeFileSync(paths.genesis, `${JSON.stringify(genesis, null, 2)}\n`);
+  return { home: o.home, chainId, accounts };
+}

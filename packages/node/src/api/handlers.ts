@@ -1,0 +1,287 @@
+/**
+ * One handler per route of the table. {@link ApiHandlers} is a mapped type over
+ * the route ids, so a route added to the table without a handler here is a
+ * compile error, and each handler's input and output are the route's schemas'
+ * static types.
+ */
+import {
+  ApiErrors,
+  type ApiRoutes,
+  type BalanceJson,
+  type BatchItemJson,
+  base64ToBytes,
+  bytesToBase64,
+  fromHex,
+  fromUtf8,
+  isAddress,
+  type OpenApiDocument,
+  parseU64,
+  type RouteDef,
+  type RouteId,
+  type RouteOutput,
+  type Static,
+  type TSchema,
+  utf8,
+} from "@urbis/protocol";
+import { AppErrors } from "@urbis/state";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { NodeService, SubmitWait } from "../service.js";
+import { ReplyError, resultError, toErrorReply } from "./http-errors.js";
+import type { StreamHub } from "./sse.js";
+import { blockToJson, statusToJson, submitResultToJson, txRecordToJson } from "./wire.js";
+
+/** How long `wait: commit` waits when the request names no `timeoutMs`. */
+export const DEFAULT_COMMIT_WAIT_MS = 10_000;
+
+/** What a handler receives: the request's parts, already validated against the route's schemas. */
+export interface ServerInput<R extends RouteDef> {
+  params: R extends { params: infer S extends TSchema } ? Static<S> : Record<string, never>;
+  query: R extends { query: infer S extends TSchema } ? Static<S> : Record<string, never>;
+  body: R extends { body: infer S extends TSchema } ? Static<S> : undefined;
+}
+
+/** Per-request context of a handler. */
+export interface HandlerContext {
+  request: FastifyRequest;
+  reply: FastifyReply;
+  /** Sets the 2xx status of the answer (default 200). */
+  status(code: number): void;
+}
+
+/** The handler of route `R`: returns the answer body (SSE handlers write the stream themselves). */
+export type RouteHandler<R extends RouteDef> = (
+  input: ServerInput<R>,
+  ctx: HandlerContext,
+) => R["response"] extends { kind: "sse" } ? void : RouteOutput<R> | Promise<RouteOutput<R>>;
+
+/** A handler for every route of the table. */
+export type ApiHandlers = { [K in RouteId]: RouteHandler<ApiRoutes[K]> };
+
+/** What the handlers need. */
+export interface HandlerDeps {
+  node: NodeService;
+  streams: StreamHub;
+  openapi: OpenApiDocument;
+  renderMetrics(): Promise<string>;
+  /** Called when a stream closes, with its lifetime, for request metrics. */
+  onStreamDone(seconds: number): void;
+}
+
+function height(s: string | undefined, name: string): bigint {
+  if (s === undefined) return 0n;
+  const h = parseU64(s);
+  if (h === undefined) throw ApiErrors.invalidRequest.create(`${name} exceeds 2^64-1`, { param: name });
+  return h;
+}
+
+/**
+ * Decodes a base64 field. The schema already admits only canonical base64;
+ * this keeps a decoder failure from ever becoming a 500 should the two disagree.
+ */
+function decodeBase64(s: string, field: string): Uint8Array {
+  try {
+    return base64ToBytes(s);
+  } catch (e) {
+    throw ApiErrors.invalidRequest.create(`${field} is not canonical base64: ${(e as Error).message}`, { field });
+  }
+}
+
+function jsonOf(value: Uint8Array): unknown {
+  return value.length === 0 ? null : JSON.parse(fromUtf8(value));
+}
+
+/** `{address, balances: [{denom, amount}]}` of `bank/balances`, defensively. */
+function balancesOf(answer: unknown): BalanceJson[] {
+  const list = (answer as { balances?: unknown } | null)?.balances;
+  if (!Array.isArray(list)) return [];
+  return list
+    .filter(
+      (c): c is { denom: string; amount: string } => typeof c?.denom === "string" && typeof c?.amount === "string",
+    )
+    .map((c) => ({ denom: c.denom, amount: c.amount }));
+}
+
+/**
+ * Submits one transaction and shapes the outcome as `POST /v1/txs` answers it:
+ * a refusal (failed check, or the engine's commit timeout) is its registered
+ * error; a committed (even failing) or accepted transaction is 200.
+ */
+async function submitOne(
+  node: NodeService,
+  tx: Uint8Array,
+  wait: SubmitWait,
+  timeoutMs?: number,
+): Promise<BatchItemJson> {
+  try {
+    const waitMs = wait === "commit" ? (timeoutMs ?? DEFAULT_COMMIT_WAIT_MS) : timeoutMs;
+    const r = await node.submit(tx, wait, waitMs);
+    if (r.code !== 0 && r.height === undefined) {
+      const details: Record<string, unknown> = r.hash ? { hash: r.hash } : {};
+      if (r.duplicate) details.duplicate = true;
+      const e = toErrorReply(resultError(r.code, r.codespace, r.log, details));
+      return { status: e.status, error: e.body.error };
+    }
+    if (wait === "commit" && r.height === undefined) {
+      // An engine that reports an unfinished wait as success rather than as its own error.
+      const e = toErrorReply(ApiErrors.timeout.create("the transaction was not committed in time", { hash: r.hash }));
+      return { status: e.status, error: e.body.error };
+    }
+    return { status: 200, result: submitResultToJson(r) };
+  } catch (e) {
+    const reply = toErrorReply(e);
+    if (reply.unexpected) throw e;
+    return { status: reply.status, error: reply.body.error };
+  }
+}
+
+/** Builds the handlers. */
+export function createHandlers(deps: HandlerDeps): ApiHandlers {
+  const { node } = deps;
+
+  /** Runs a module query, turning a non-zero result into its registered error. */
+  const moduleQuery = (path: string, params: Record<string, string>, at: bigint) => {
+    const r = node.query(path, utf8(JSON.stringify(params)), at, false);
+    if (r.code !== 0) throw resultError(r.code, r.codespace, r.log);
+    return { height: r.height, value: jsonOf(r.value) };
+  };
+
+  return {
+    async submitTx({ body }, ctx) {
+      const item = await submitOne(node, decodeBase64(body.tx, "body.tx"), body.wait ?? "check", body.timeoutMs);
+      if (item.error) {
+        // Answered by the error handler like any other error, with the status the item carries.
+        throw new ReplyError({ status: item.status, body: { error: item.error }, unexpected: false });
+      }
+      ctx.status(item.status);
+      return item.result as NonNullable<BatchItemJson["result"]>;
+    },
+
+    async submitTxBatch({ body }) {
+      const wait = body.wait ?? "check";
+      const txs = body.txs.map((t, i) => decodeBase64(t, `body.txs[${i}]`));
+      // Checks one after another: a signer's consecutive sequences must reach CheckTx in body order,
+      // and concurrent submissions need not (an engine may verify signatures in parallel first).
+      const checked: BatchItemJson[] = [];
+      for (const tx of txs) checked.push(await submitOne(node, tx, "check"));
+      if (wait === "check") return { results: checked };
+      // Then the commits are awaited together, not one block each. The second submit of an accepted
+      // transaction only waits for its commit; whether it was a duplicate is what the check said.
+      const results = await Promise.all(
+        checked.map(async (c, i) => {
+          if (!c.result || c.result.height !== undefined) return c;
+          const done = await submitOne(node, txs[i] as Uint8Array, "commit", body.timeoutMs);
+          return done.result ? { ...done, result: { ...done.result, duplicate: c.result.duplicate } } : done;
+        }),
+      );
+      return { results };
+    },
+
+    getTx({ params }) {
+      const hash = params.hash.toLowerCase();
+      const r = node.tx(hash);
+      if (!r) throw ApiErrors.notFound.create(`no committed transaction has hash ${hash}`, { hash });
+      return txRecordToJson(r);
+    },
+
+    getLatestBlock() {
+      const h = node.status().latestHeight;
+      const b = h > 0n ? node.block(h) : undefined;
+      if (!b) throw ApiErrors.notFound.create("no block is committed yet");
+      return blockToJson(b);
+    },
+
+    getBlock({ params }) {
+      const h = height(params.height, "height");
+      const b = node.block(h);
+      if (!b) {
+        const latest = node.status().latestHeight;
+        const why = h > latest ? `the latest is ${latest}` : "it was pruned";
+        throw ApiErrors.notFound.create(`no block at height ${h}: ${why}`, { height: h, latestHeight: latest });
+      }
+      return blockToJson(b);
+    },
+
+    getAccount({ params, query }) {
+      const address = params.address;
+      if (!isAddress(address)) {
+        throw ApiErrors.invalidRequest.create(`${address} is not a valid urbis address (bad checksum or length)`, {
+          param: "address",
+        });
+      }
+      const acc = moduleQuery("/auth/account", { address }, height(query.height, "height"));
+      // Same height for both answers, even if a block commits in between.
+      const bank = node.query("/bank/balances", utf8(JSON.stringify({ address })), acc.height, false);
+      let balances: BalanceJson[] = [];
+      if (bank.code === 0) balances = balancesOf(jsonOf(bank.value));
+      else if (!(bank.codespace === AppErrors.unknownQuery.codespace && bank.code === AppErrors.unknownQuery.code)) {
+        // A chain without a bank module has no balances; any other failure is real.
+        throw resultError(bank.code, bank.codespace, bank.log);
+      }
+      const sequence = (acc.value as { sequence?: unknown } | null)?.sequence;
+      return {
+        address,
+        height: acc.height.toString(),
+        sequence: typeof sequence === "string" ? sequence : "0",
+        balances,
+      };
+    },
+
+    query({ params, query }) {
+      const { height: h, ...rest } = query;
+      const r = moduleQuery(`/${params.module}/${params.name}`, rest, height(h, "height"));
+      return { height: r.height.toString(), value: r.value };
+    },
+
+    getState({ params, query }) {
+      const key = fromHex(params.keyHex.toLowerCase());
+      const prove = query.prove === "true";
+      const r = node.query("/store", key, height(query.height, "height"), prove);
+      if (r.code !== 0) throw resultError(r.code, r.codespace, r.log);
+      const out: RouteOutput<ApiRoutes["getState"]> = {
+        key: params.keyHex.toLowerCase(),
+        height: r.height.toString(),
+        value: bytesToBase64(r.value),
+      };
+      if (prove) {
+        if (r.proof) out.proof = bytesToBase64(r.proof);
+        // The root the proof verifies against is the app hash *after* block
+        // `height`: NodeService.block(height).resultAppHash, which is also the
+        // appHash in block height+1's header. It is absent only if the block
+        // store pruned that block; the proof is still returned.
+        const root = node.block(r.height)?.resultAppHash;
+        if (root !== undefined) out.appHash = root;
+      }
+      return out;
+    },
+
+    getStatus() {
+      return statusToJson(node.status(), node.ready());
+    },
+
+    describe() {
+      const d = node.describe();
+      return { messages: [...d.messages], queries: [...d.queries] };
+    },
+
+    stream({ query }, ctx) {
+      deps.streams.serve(ctx.request, ctx.reply, query, deps.onStreamDone);
+    },
+
+    livez() {
+      return { status: "ok" as const };
+    },
+
+    readyz() {
+      if (!node.ready()) throw ApiErrors.notReady.create("the node is not ready yet");
+      return { status: "ok" as const };
+    },
+
+    metrics() {
+      return deps.renderMetrics();
+    },
+
+    openapi() {
+      return deps.openapi;
+    },
+  };
+}

@@ -1,0 +1,12 @@
+/**
+ * The REST API, defined once: wire types, API errors, the route table and the
+ * OpenAPI document built from it. Browser-safe.
+ */
+
+/** TypeBox's schema types, so consumers can name route types without depending on TypeBox themselves. */
+export type { Static, TSchema } from "@sinclair/typebox";
+export * from "./encoding.js";
+export * from "./errors.js";
+export * from "./openapi.js";
+export * from "./routes.js";
+export * from "./wire.js";

@@ -1,0 +1,381 @@
+/**
+ * The REST API, defined once. Each entry of {@link apiRoutes} is the single
+ * source of truth for one route: method, path, request schemas, answer,
+ * summary and the error kinds it can answer. From this table
+ *
+ * - the node registers its Fastify handlers (validation and serialization use
+ *   these schemas; a route without a handler is a type error),
+ * - the SDK builds its typed `fetch` caller (one method per route, typed by
+ *   {@link RouteInput} / {@link RouteOutput}),
+ * - {@link buildOpenApiDocument} writes the OpenAPI 3.1 document.
+ *
+ * Browser-safe: TypeBox only, no Node built-ins.
+ */
+import { type Static, type TSchema, Type } from "@sinclair/typebox";
+import type { ErrorDef } from "../errors.js";
+import { ApiErrors } from "./errors.js";
+import {
+  AccountWire,
+  AddressString,
+  BlockWire,
+  DescribeWire,
+  HashParam,
+  HealthWire,
+  HeightParam,
+  MAX_STATE_KEY_BYTES,
+  QueryAnswerWire,
+  StateAnswerWire,
+  StatusWire,
+  StreamItemWire,
+  StringEnum,
+  SubmitBatchBodyWire,
+  SubmitBatchResultWire,
+  SubmitResultWire,
+  SubmitTxBodyWire,
+  TxRecordWire,
+  U64String,
+} from "./wire.js";
+
+/** HTTP methods the API uses. */
+export type HttpMethod = "GET" | "POST";
+
+/** What a successful answer carries. */
+export type RouteResponse =
+  /** JSON matching `schema`; `statuses` lists the 2xx codes it may come with (default [200]). */
+  | { readonly kind: "json"; readonly schema: TSchema; readonly statuses?: readonly number[] }
+  /** Plain text of `contentType` (Prometheus metrics). */
+  | { readonly kind: "text"; readonly contentType: string }
+  /** A Server-Sent Events stream whose messages' `data` match `item`. */
+  | { readonly kind: "sse"; readonly item: TSchema };
+
+/** One route of the API. */
+export interface RouteDef {
+  /** Stable identifier: the OpenAPI operationId and the SDK method name. */
+  readonly id: string;
+  readonly method: HttpMethod;
+  /** OpenAPI-style path, parameters in braces: `/v1/txs/{hash}`. */
+  readonly path: string;
+  readonly summary: string;
+  readonly description?: string;
+  /** OpenAPI tag grouping the route in the docs. */
+  readonly tag: string;
+  /** Path parameters: an object schema whose properties name the `{…}` segments. */
+  readonly params?: TSchema;
+  /** Query string: an object schema of string-valued properties. */
+  readonly query?: TSchema;
+  /** JSON request body. */
+  readonly body?: TSchema;
+  /** Request headers the route reads (names lowercase). Not part of the SDK's typed input. */
+  readonly headers?: TSchema;
+  readonly response: RouteResponse;
+  /** Error kinds this route answers by itself (beyond the ones every route can answer). */
+  readonly errors: readonly ErrorDef[];
+  /**
+   * The route forwards errors of the state machine (transaction checks, module
+   * and `app` errors) as they are registered; the OpenAPI document lists every
+   * registered kind outside the `api` codespace for it.
+   */
+  readonly passthroughErrors?: boolean;
+  /** Exempt from the per-client rate limit (probes and scrapers must always get through). */
+  readonly unlimited?: boolean;
+}
+
+/** Declares a route, keeping its literal type so input and output types can be derived from it. */
+export function defineRoute<const R extends RouteDef>(route: R): R {
+  return route;
+}
+
+const Tags = { txs: "transactions", blocks: "blocks", state: "state", node: "node", ops: "operations" } as const;
+
+/** Every route of the API, by id. */
+export const apiRoutes = {
+  submitTx: defineRoute({
+    id: "submitTx",
+    method: "POST",
+    path: "/v1/txs",
+    tag: Tags.txs,
+    summary: "Submit a signed transaction",
+    description:
+      "Checks the transaction and adds it to the mempool; with `wait: commit` also waits until it is committed. " +
+      "A transaction that fails its check answers the registered error of that check (e.g. `tx.wrong_sequence`, 400) " +
+      "with the transaction hash in `details.hash`. Resubmitting the same signed bytes answers 200 with `duplicate: true` " +
+      "describing the first submission. A committed transaction that failed while executing answers 200 with its non-zero " +
+      "`code` (it is on chain and consumed its sequence). With `wait: commit`, a commit that does not come within " +
+      "`timeoutMs` answers 504 (the engine's `node.commit_timeout`, or `api.timeout`) with `details.hash`: the " +
+      "transaction may still commit, so poll `GET /v1/txs/{hash}` rather than re-sign.",
+    body: SubmitTxBodyWire,
+    response: { kind: "json", schema: SubmitResultWire },
+    errors: [ApiErrors.payloadTooLarge, ApiErrors.unsupportedMediaType, ApiErrors.notReady],
+    passthroughErrors: true,
+  }),
+  submitTxBatch: defineRoute({
+    id: "submitTxBatch",
+    method: "POST",
+    path: "/v1/txs/batch",
+    tag: Tags.txs,
+    summary: "Submit several signed transactions",
+    description:
+      "Submits each transaction in body order (so consecutive sequences of one signer are accepted) and answers one " +
+      "item per transaction: `status` is what `POST /v1/txs` would have answered for it alone, with `result` on 2xx " +
+      "and `error` otherwise. The request itself answers 200 even when some items fail.",
+    body: SubmitBatchBodyWire,
+    response: { kind: "json", schema: SubmitBatchResultWire },
+    errors: [ApiErrors.payloadTooLarge, ApiErrors.unsupportedMediaType, ApiErrors.notReady],
+  }),
+  getTx: defineRoute({
+    id: "getTx",
+    method: "GET",
+    path: "/v1/txs/{hash}",
+    tag: Tags.txs,
+    summary: "A committed transaction and its result",
+    params: Type.Object({ hash: HashParam }),
+    response: { kind: "json", schema: TxRecordWire },
+    errors: [ApiErrors.notFound],
+  }),
+  getLatestBlock: defineRoute({
+    id: "getLatestBlock",
+    method: "GET",
+    path: "/v1/blocks/latest",
+    tag: Tags.blocks,
+    summary: "The latest committed block",
+    response: { kind: "json", schema: BlockWire },
+    errors: [ApiErrors.notFound],
+  }),
+  getBlock: defineRoute({
+    id: "getBlock",
+    method: "GET",
+    path: "/v1/blocks/{height}",
+    tag: Tags.blocks,
+    summary: "A committed block by height",
+    params: Type.Object({ height: HeightParam }),
+    response: { kind: "json", schema: BlockWire },
+    errors: [ApiErrors.notFound],
+  }),
+  getAccount: defineRoute({
+    id: "getAccount",
+    method: "GET",
+    path: "/v1/accounts/{address}",
+    tag: Tags.state,
+    summary: "An account's sequence and balances",
+    description:
+      "Combines the `auth/account` and `bank/balances` queries at one height. `sequence` is what the account's next " +
+      "transaction must carry. Balances are empty when the chain runs no bank module.",
+    params: Type.Object({ address: AddressString }),
+    query: Type.Object(
+      { height: Type.Optional(HeightParam) },
+      { additionalProperties: false, description: "`height` defaults to the latest committed one." },
+    ),
+    response: { kind: "json", schema: AccountWire },
+    errors: [],
+    passthroughErrors: true,
+  }),
+  query: defineRoute({
+    id: "query",
+    method: "GET",
+    path: "/v1/query/{module}/{name}",
+    tag: Tags.state,
+    summary: "Run a module query",
+    description:
+      "Runs the registered query `<module>/<name>` (see `GET /v1/describe`) with the query-string parameters as its " +
+      "string params. The parameter `height` is reserved: it selects the state height (default latest).",
+    params: Type.Object({
+      module: Type.String({ pattern: "^[a-z][a-z0-9_]*$", maxLength: 64 }),
+      name: Type.String({ pattern: "^[a-z][a-z0-9_]*$", maxLength: 64 }),
+    }),
+    query: Type.Record(Type.String({ pattern: "^[A-Za-z_][A-Za-z0-9_]*$" }), Type.String({ maxLength: 1024 }), {
+      additionalProperties: false,
+      maxProperties: 32,
+      description: "The query's string parameters; `height` selects the state height.",
+    }),
+    response: { kind: "json", schema: QueryAnswerWire },
+    errors: [],
+    passthroughErrors: true,
+  }),
+  getState: defineRoute({
+    id: "getState",
+    method: "GET",
+    path: "/v1/state/{keyHex}",
+    tag: Tags.state,
+    summary: "A raw state value, with its Merkle proof",
+    description:
+      "Reads the committed value at a raw store key. With `prove=true` also returns the proof and the app hash " +
+      "(root) it verifies against, which is the `appHash` in the header of block height+1 " +
+      "(equivalently `resultAppHash` of block `height`).",
+    params: Type.Object({
+      keyHex: Type.String({
+        pattern: "^([0-9a-fA-F]{2})+$",
+        maxLength: MAX_STATE_KEY_BYTES * 2,
+        description: "Store key, hex.",
+      }),
+    }),
+    query: Type.Object(
+      {
+        height: Type.Optional(HeightParam),
+        prove: Type.Optional(StringEnum(["true", "false"] as const, { description: "Include the Merkle proof." })),
+      },
+      { additionalProperties: false },
+    ),
+    response: { kind: "json", schema: StateAnswerWire },
+    errors: [],
+    passthroughErrors: true,
+  }),
+  getStatus: defineRoute({
+    id: "getStatus",
+    method: "GET",
+    path: "/v1/status",
+    tag: Tags.node,
+    summary: "Node status: chain, latest block, mempool",
+    response: { kind: "json", schema: StatusWire },
+    errors: [],
+  }),
+  describe: defineRoute({
+    id: "describe",
+    method: "GET",
+    path: "/v1/describe",
+    tag: Tags.node,
+    summary: "Registered message types and query paths",
+    response: { kind: "json", schema: DescribeWire },
+    errors: [],
+  }),
+  stream: defineRoute({
+    id: "stream",
+    method: "GET",
+    path: "/v1/stream",
+    tag: Tags.blocks,
+    summary: "Live blocks and events (Server-Sent Events)",
+    description:
+      "Each SSE message has `id: <cursor>`, `event: block|event` and one StreamItem as JSON `data`. Starts after " +
+      "`after` (a cursor) or at `fromHeight`, else with the next live item; the `Last-Event-ID` header, sent by " +
+      "reconnecting clients, takes precedence over both. Filters: `kinds` (comma list of block,event); `types` (comma " +
+      "list of event types) and `attr` (key=value, repeatable, all must match) select events only. Comment lines are " +
+      "heartbeats. A consumer too slow to keep up is disconnected; it resumes from its last cursor without loss.",
+    query: Type.Object(
+      {
+        after: Type.Optional(
+          Type.String({ minLength: 1, maxLength: 128, description: "Resume strictly after this cursor." }),
+        ),
+        fromHeight: Type.Optional(U64String),
+        kinds: Type.Optional(Type.String({ pattern: "^(block|event)(,(block|event))*$" })),
+        types: Type.Optional(Type.String({ pattern: "^[A-Za-z0-9_.\\-/]+(,[A-Za-z0-9_.\\-/]+)*$", maxLength: 1024 })),
+        attr: Type.Optional(
+          Type.Union([
+            Type.String({ pattern: "^[^=]+=.*$", maxLength: 512 }),
+            Type.Array(Type.String({ pattern: "^[^=]+=.*$", maxLength: 512 }), { maxItems: 16 }),
+          ]),
+        ),
+      },
+      { additionalProperties: false },
+    ),
+    headers: Type.Object({ "last-event-id": Type.Optional(Type.String({ maxLength: 128 })) }),
+    response: { kind: "sse", item: StreamItemWire },
+    errors: [ApiErrors.overloaded],
+  }),
+  livez: defineRoute({
+    id: "livez",
+    method: "GET",
+    path: "/livez",
+    tag: Tags.ops,
+    summary: "Liveness probe: the process serves HTTP",
+    response: { kind: "json", schema: HealthWire },
+    errors: [],
+    unlimited: true,
+  }),
+  readyz: defineRoute({
+    id: "readyz",
+    method: "GET",
+    path: "/readyz",
+    tag: Tags.ops,
+    summary: "Readiness probe: 503 until the node can serve",
+    response: { kind: "json", schema: HealthWire },
+    errors: [ApiErrors.notReady],
+    unlimited: true,
+  }),
+  metrics: defineRoute({
+    id: "metrics",
+    method: "GET",
+    path: "/metrics",
+    tag: Tags.ops,
+    summary: "Prometheus metrics (text exposition format)",
+    response: { kind: "text", contentType: "text/plain; version=0.0.4; charset=utf-8" },
+    errors: [],
+    unlimited: true,
+  }),
+  openapi: defineRoute({
+    id: "openapi",
+    method: "GET",
+    path: "/openapi.json",
+    tag: Tags.ops,
+    summary: "This API's OpenAPI 3.1 document",
+    response: {
+      kind: "json",
+      // additionalProperties: the server's serializer must pass the whole document through.
+      schema: Type.Unsafe<OpenApiDocument>({
+        type: "object",
+        additionalProperties: true,
+        description: "OpenAPI 3.1 document.",
+      }),
+    },
+    errors: [],
+  }),
+} as const;
+
+/** The route table's type. */
+export type ApiRoutes = typeof apiRoutes;
+/** Identifier of a route. */
+export type RouteId = keyof ApiRoutes;
+
+/** Routes of the table as a list, in declaration order. */
+export function routeList(): RouteDef[] {
+  return Object.values(apiRoutes);
+}
+
+type Empty = {};
+
+/** What a caller supplies for route `R`: `params`, `query` and `body` as its schemas require. */
+export type RouteInput<R extends RouteDef> = (R extends { params: infer S extends TSchema }
+  ? { params: Static<S> }
+  : Empty) &
+  (R extends { query: infer S extends TSchema }
+    ? Empty extends Static<S>
+      ? { query?: Static<S> }
+      : { query: Static<S> }
+    : Empty) &
+  (R extends { body: infer S extends TSchema }
+    ? Empty extends Static<S>
+      ? { body?: Static<S> }
+      : { body: Static<S> }
+    : Empty);
+
+/** What a successful answer of route `R` decodes to (for SSE routes: one stream item). */
+export type RouteOutput<R extends RouteDef> = R["response"] extends { kind: "json"; schema: infer S extends TSchema }
+  ? Static<S>
+  : R["response"] extends { kind: "text" }
+    ? string
+    : R["response"] extends { kind: "sse"; item: infer S extends TSchema }
+      ? Static<S>
+      : never;
+
+/** Names of the `{…}` parameters of an OpenAPI-style path, in order. */
+export function pathParamNames(path: string): string[] {
+  return [...path.matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => m[1] as string);
+}
+
+/** Substitutes path parameters (URI-encoded) into an OpenAPI-style path. */
+export function fillPath(path: string, params: Readonly<Record<string, string>> | undefined): string {
+  return path.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+    const v = params?.[name];
+    if (v === undefined) throw new TypeError(`missing path parameter ${name} for ${path}`);
+    return encodeURIComponent(v);
+  });
+}
+
+/** A minimal view of an OpenAPI 3.1 document (enough for typing; see the spec for the rest). */
+export interface OpenApiDocument {
+  openapi: string;
+  info: { title: string; version: string; description?: string };
+  servers?: { url: string; description?: string }[];
+  tags?: { name: string; description?: string }[];
+  paths: Record<string, Record<string, unknown>>;
+  components?: Record<string, unknown>;
+  [extension: string]: unknown;
+}
