@@ -6,18 +6,18 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { TxErrors, UrbisError } from "@urbis/protocol";
-import { build } from "esbuild";
-import { TokenBucketLimiter } from "../packages/node/src/api/rate-limit.js";
-import { ApiErrors, base64ToBytes, bytesToBase64, isBase64, parseU64 } from "../packages/protocol/src/api/index.js";
+import { TokenBucketLimiter } from "@urbis/node";
+import { ApiErrors, base64ToBytes, bytesToBase64, isBase64, parseU64, TxErrors, UrbisError } from "@urbis/protocol";
 import {
   errorFromResponse,
   isError,
   parseSse,
+  SdkErrors,
   type SseMessage,
   UrbisApiError,
   UrbisClient,
-} from "../packages/sdk/src/client/index.js";
+} from "@urbis/sdk";
+import { build } from "esbuild";
 
 function streamOf(chunks: string[]): ReadableStream<Uint8Array> {
   const enc = new TextEncoder();
@@ -125,11 +125,14 @@ describe("API errors in the SDK", () => {
     );
   });
 
-  test("a client timeout aborts the call", async () => {
+  test("a client timeout aborts the call with api.timeout; an unreachable node is sdk.network", async () => {
     const hanging: typeof fetch = (_url, init) =>
       new Promise((_, reject) => init?.signal?.addEventListener("abort", () => reject(init.signal?.reason)));
     const client = new UrbisClient({ baseUrl: "http://node.invalid", fetch: hanging, timeoutMs: 20 });
-    await assert.rejects(client.status(), (e: unknown) => (e as Error).name === "TimeoutError");
+    await assert.rejects(client.status(), (e: unknown) => ApiErrors.timeout.is(e));
+    const refusing: typeof fetch = () => Promise.reject(new TypeError("fetch failed"));
+    const down = new UrbisClient({ baseUrl: "http://node.invalid", fetch: refusing });
+    await assert.rejects(down.status(), (e: unknown) => SdkErrors.network.is(e));
   });
 });
 

@@ -7,11 +7,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { Type } from "@sinclair/typebox";
-import { TxErrors } from "@urbis/protocol";
-import { authModule, bankModule, UrbisApp } from "@urbis/state";
-import { MemoryCommitStore } from "@urbis/store";
-import { createApiServer, toFastifyPath } from "../packages/node/src/api/index.js";
-import { SoloEngine } from "../packages/node/src/solo/index.js";
+import { createApiServer, SoloEngine, toFastifyPath } from "@urbis/node";
 import {
   ApiErrors,
   apiRoutes,
@@ -21,8 +17,11 @@ import {
   pathParamNames,
   routeErrors,
   routeList,
-} from "../packages/protocol/src/api/index.js";
-import { routeUrl, UrbisClient } from "../packages/sdk/src/client/index.js";
+  TxErrors,
+} from "@urbis/protocol";
+import { routeUrl, UrbisClient } from "@urbis/sdk";
+import { authModule, bankModule, UrbisApp } from "@urbis/state";
+import { MemoryCommitStore } from "@urbis/store";
 import { testAccounts, testGenesis } from "./helpers/solo-chain.js";
 
 /**

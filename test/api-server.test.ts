@@ -9,22 +9,22 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { fromHex, TxErrors, toHex } from "@urbis/protocol";
-import { accountKey } from "@urbis/state";
-import fc from "fast-check";
-import { type ApiServer, createApiServer } from "../packages/node/src/api/index.js";
-import { NodeErrors } from "../packages/node/src/errors.js";
-import { type SoloEngine, startSoloNode } from "../packages/node/src/solo/index.js";
+import { type ApiServer, createApiServer, NodeErrors, type SoloEngine, startSoloNode } from "@urbis/node";
 import {
   ApiErrors,
   base64ToBytes,
   bytesToBase64,
   type ErrorBody,
+  fromHex,
   routeList,
   type StreamItemJson,
-} from "../packages/protocol/src/api/index.js";
-import { verifyProof } from "../packages/protocol/src/proof.js";
-import { isError, UrbisApiError, UrbisClient } from "../packages/sdk/src/client/index.js";
+  TxErrors,
+  toHex,
+  verifyProof,
+} from "@urbis/protocol";
+import { isError, UrbisApiError, UrbisClient } from "@urbis/sdk";
+import { accountKey } from "@urbis/state";
+import fc from "fast-check";
 import { TEST_DENOM, type TestAccount, testAccounts, testGenesis, transferTx } from "./helpers/solo-chain.js";
 
 interface Fixture {

@@ -420,4 +420,32 @@ describe("App with auth and bank", () => {
     assert.equal(a.balance(alice), 10000n - 100n + 5n + 7n);
     assert.equal(a.balance(alice, "tok"), 7n);
   });
+  it("proposals for block 1 see the genesis state; ProcessProposal refuses invalid transactions", () => {
+    const c = newChain();
+    const good = tx(alice, 0n, [send(bob, 10n)]);
+    const forged = tx(alice, 1n, [send(bob, 10n)], {}, mallory.sk);
+    const proposal = c.app.prepareProposal({
+      txs: [good, forged, new Uint8Array([1, 2, 3])],
+      maxTxBytes: 1 << 20,
+      height: 1n,
+      timeMs: GENESIS_MS + 1000n,
+    });
+    assert.deepEqual(proposal, [good]);
+    assert.equal(c.app.processProposal({ txs: [good], height: 1n, timeMs: GENESIS_MS + 1000n }), true);
+    assert.equal(c.app.processProposal({ txs: [good, forged], height: 1n, timeMs: GENESIS_MS + 1000n }), false);
+    // PrepareProposal respects the byte budget.
+    assert.deepEqual(c.app.prepareProposal({ txs: [good], maxTxBytes: good.length - 1, height: 1n, timeMs: 0n }), []);
+  });
+
+  it("a repeated FinalizeBlock (crash replay before Commit) gives the same app hash and results", async () => {
+    const c = newChain();
+    await c.block([tx(alice, 0n, [send(bob, 1n)])]);
+    const txs = [tx(alice, 1n, [send(bob, 2n)]), tx(treasury, 0n, [send(alice, 3n)])];
+    const first = c.app.finalizeBlock({ txs, height: 2n, timeMs: GENESIS_MS + 2000n });
+    const again = c.app.finalizeBlock({ txs, height: 2n, timeMs: GENESIS_MS + 2000n });
+    assert.equal(toHex(first.appHash), toHex(again.appHash));
+    assert.deepEqual(first.txResults, again.txResults);
+    await c.app.commit();
+    assert.equal(toHex(c.lastHash()), toHex(first.appHash));
+  });
 });
