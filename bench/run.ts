@@ -146,14 +146,33 @@ class CommitWatcher {
   }
 }
 
+/** Refusals seen by the load generator, by error, so a run shows what went wrong. */
+const refusals = new Map<string, number>();
+
 async function submitBatch(url: string, txs: Uint8Array[]): Promise<number> {
   const res = await fetch(`${url}/v1/txs/batch`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ txs: txs.map((t) => Buffer.from(t).toString("base64")), wait: "check" }),
   });
-  const body = (await res.json()) as { results?: { status: number }[] };
-  return (body.results ?? []).filter((r) => r.status < 300).length;
+  const body = (await res.json()) as {
+    results?: { status: number; error?: { codespace: string; name: string } }[];
+    error?: { codespace: string; name: string };
+  };
+  if (!body.results) {
+    const k = `HTTP ${res.status} ${body.error?.codespace}.${body.error?.name}`;
+    refusals.set(k, (refusals.get(k) ?? 0) + txs.length);
+    return 0;
+  }
+  let ok = 0;
+  for (const r of body.results) {
+    if (r.status < 300) ok++;
+    else {
+      const k = `${r.status} ${r.error?.codespace}.${r.error?.name}`;
+      refusals.set(k, (refusals.get(k) ?? 0) + 1);
+    }
+  }
+  return ok;
 }
 
 function txHashHex(tx: Uint8Array): string {
@@ -191,7 +210,8 @@ async function saturate(senders: number, perSender: number) {
     while (next < txs.length) {
       const batch = txs.slice(next, next + 100);
       next += 100;
-      accepted += await submitBatch(node.url, batch);
+      const n = await submitBatch(node.url, batch); // not `accepted += await …`: that reads `accepted` before awaiting
+      accepted += n;
     }
   };
   await Promise.all([worker(), worker(), worker(), worker()]);
@@ -267,12 +287,14 @@ const satSenders = QUICK ? 2000 : 20_000;
 const satPer = QUICK ? 2 : 5;
 console.log(`saturation: ${satSenders * satPer} transfers …`);
 const sat = await saturate(satSenders, satPer);
-console.log("  ", sat);
+console.log("  ", sat, "refusals:", Object.fromEntries(refusals));
+refusals.clear();
 const rate = 5000;
 const rateSeconds = QUICK ? 4 : 10;
 console.log(`offered ${rate}/s for ${rateSeconds}s …`);
 const lat = await offered(rate, rateSeconds, QUICK ? 2000 : 10_000);
-console.log("  ", lat);
+console.log("  ", lat, "refusals:", Object.fromEntries(refusals));
+refusals.clear();
 let mem: Awaited<ReturnType<typeof offered>> | undefined;
 if (!args.has("--skip-memory")) {
   const total = QUICK ? 100_000 : 1_000_000;

@@ -102,6 +102,11 @@ export interface NodeService {
   status(): NodeStatus;
   /** Storage open and (for CometBFT) caught up. */
   ready(): boolean;
+  /**
+   * Checks a transaction and, with wait "commit", waits for its block. CheckTx
+   * runs in the order of submit() calls, even when signatures are verified in
+   * parallel, so a client may send a signer's sequences back to back.
+   */
   submit(tx: Uint8Array, wait: SubmitWait, timeoutMs?: number): Promise<SubmitResult>;
   block(height: bigint): BlockRecord | undefined;
   tx(hash: string): TxRecord | undefined;

@@ -1,6 +1,6 @@
 /** Account addresses: 20 bytes derived from a public key, shown as bech32m with prefix `urbis`. */
 import { bech32m } from "@scure/base";
-import { utf8 } from "./bytes.js";
+import { bytesKey, utf8 } from "./bytes.js";
 import { type Codec, fixedBytes, mapped } from "./codec/index.js";
 import { TxErrors } from "./core-errors.js";
 import { sha256 } from "./crypto.js";
@@ -13,14 +13,42 @@ export const ADDRESS_LENGTH = 20;
 /** A bech32m address string such as `urbis1…`. */
 export type Address = string;
 
+/**
+ * Bech32m costs tens of microseconds per conversion and a transfer converts
+ * the same few addresses many times (decode, store keys, events), so recent
+ * conversions are remembered both ways. A pure cache: results never depend on it.
+ */
+const CACHE_LIMIT = 65_536;
+const toBytes = new Map<string, Uint8Array>();
+const toText = new Map<string, Address>();
+
+function remember<V>(m: Map<string, V>, k: string, v: V): void {
+  if (m.size >= CACHE_LIMIT) m.clear(); // cheap bound; a cold cache only costs time
+  m.set(k, v);
+}
+
 /** Address string of 20 raw bytes. */
 export function encodeAddress(raw: Uint8Array): Address {
   if (raw.length !== ADDRESS_LENGTH) throw TxErrors.invalidAddress.create(`address must be ${ADDRESS_LENGTH} bytes`);
-  return bech32m.encode(ADDRESS_PREFIX, bech32m.toWords(raw));
+  const k = bytesKey(raw);
+  let a = toText.get(k);
+  if (a === undefined) {
+    a = bech32m.encode(ADDRESS_PREFIX, bech32m.toWords(raw));
+    remember(toText, k, a);
+  }
+  return a;
 }
 
-/** Raw bytes of an address string; fails with `tx.invalid_address`. */
+/** Raw bytes of an address string (a fresh copy); fails with `tx.invalid_address`. */
 export function decodeAddress(addr: string): Uint8Array {
+  const hit = toBytes.get(addr);
+  if (hit !== undefined) return hit.slice();
+  const raw = decodeAddressUncached(addr);
+  remember(toBytes, addr, raw.slice());
+  return raw;
+}
+
+function decodeAddressUncached(addr: string): Uint8Array {
   let decoded: { prefix: string; words: number[] };
   try {
     decoded = bech32m.decode(addr as `${string}1${string}`, 90);

@@ -78,6 +78,8 @@ export function prefixEnd(prefix: Uint8Array): Uint8Array | undefined {
 
 /** A byte string as a JS string with one char per byte: a cheap, order-preserving Map key. */
 export function bytesKey(b: Uint8Array): string {
+  // Store keys are short: one apply call is the fastest browser-safe conversion.
+  if (b.length <= 4096) return String.fromCharCode.apply(null, b as unknown as number[]);
   let s = "";
   for (let i = 0; i < b.length; i += 4096) {
     s += String.fromCharCode.apply(null, b.subarray(i, i + 4096) as unknown as number[]);

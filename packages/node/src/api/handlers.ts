@@ -159,10 +159,10 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
     async submitTxBatch({ body }) {
       const wait = body.wait ?? "check";
       const txs = body.txs.map((t, i) => decodeBase64(t, `body.txs[${i}]`));
-      // Checks one after another: a signer's consecutive sequences must reach CheckTx in body order,
-      // and concurrent submissions need not (an engine may verify signatures in parallel first).
-      const checked: BatchItemJson[] = [];
-      for (const tx of txs) checked.push(await submitOne(node, tx, "check"));
+      // All submitted at once, in body order: engines run CheckTx in the order submit() is called
+      // (see NodeService.submit), so a signer's consecutive sequences stay in order while their
+      // signatures are verified in parallel.
+      const checked: BatchItemJson[] = await Promise.all(txs.map((tx) => submitOne(node, tx, "check")));
       if (wait === "check") return { results: checked };
       // Then the commits are awaited together, not one block each. The second submit of an accepted
       // transaction only waits for its commit; whether it was a duplicate is what the check said.

@@ -3,7 +3,7 @@ export class Writer {
   private buf: Uint8Array;
   private view: DataView;
   private off = 0;
-  constructor(capacity = 256) {
+  constructor(capacity = 64) {
     this.buf = new Uint8Array(capacity);
     this.view = new DataView(this.buf.buffer);
   }

@@ -188,21 +188,16 @@ export class UrbisApp implements App {
   }
 
   prepareProposal(req: PrepareProposalRequest): Uint8Array[] {
-    // Keep only transactions that would succeed in order, within the byte budget.
+    // Keep, within the byte budget, the transactions whose envelope holds in order (chain, expiry,
+    // signature, sequence, rate): exactly what ProcessProposal demands. Messages are not run here;
+    // one that fails in FinalizeBlock is recorded with its error code, as ABCI intends, so a block
+    // is never executed three times (CheckTx, PrepareProposal, FinalizeBlock).
     const scratch = this.proposalScratch();
     const block: BlockInfo = { chainId: this.chainId, height: req.height, timeMs: req.timeMs };
     const out: Uint8Array[] = [];
     let bytes = 0;
     for (const raw of req.txs) {
-      if (bytes + raw.length > req.maxTxBytes) continue;
-      let d: Decoded;
-      try {
-        d = this.decode(raw);
-      } catch {
-        continue;
-      }
-      const res = this.runTx(d, block, scratch, "check");
-      if (res.code !== 0) continue;
+      if (bytes + raw.length > req.maxTxBytes || !this.envelopeHolds(raw, block, scratch)) continue;
       out.push(raw);
       bytes += raw.length;
     }
@@ -213,19 +208,21 @@ export class UrbisApp implements App {
     // A proposal is acceptable when every transaction passes the ante checks in order.
     const scratch = this.proposalScratch();
     const block: BlockInfo = { chainId: this.chainId, height: req.height, timeMs: req.timeMs };
-    for (const raw of req.txs) {
-      let d: Decoded;
-      try {
-        d = this.decode(raw);
-        const txStore = new CacheStore(scratch);
-        this.ante(d, block, txStore);
-        txStore.writeTo(scratch);
-      } catch (e) {
-        if (e instanceof InvariantViolation) throw e;
-        return false;
-      }
+    return req.txs.every((raw) => this.envelopeHolds(raw, block, scratch));
+  }
+
+  /** Whether `raw` decodes and passes the ante checks on `scratch`, which then counts it (its sequence). */
+  private envelopeHolds(raw: Uint8Array, block: BlockInfo, scratch: CacheStore): boolean {
+    try {
+      const d = this.decode(raw);
+      const txStore = new CacheStore(scratch);
+      this.ante(d, block, txStore);
+      txStore.writeTo(scratch);
+      return true;
+    } catch (e) {
+      if (e instanceof InvariantViolation) throw e;
+      return false;
     }
-    return true;
   }
 
   finalizeBlock(req: FinalizeBlockRequest): FinalizeBlockResponse {

@@ -37,9 +37,14 @@ export class CacheStore implements KVStore {
   constructor(private readonly parent: KVRead) {}
 
   get(key: Uint8Array): Uint8Array | undefined {
-    const w = this.writes.get(bytesKey(key));
+    return this.getKeyed(key, bytesKey(key));
+  }
+  /** `get` with the key's string form already computed: nested checkpoints convert each key once, not per layer. */
+  getKeyed(key: Uint8Array, k: string): Uint8Array | undefined {
+    const w = this.writes.get(k);
     if (w !== undefined) return w ?? undefined;
-    return this.parent.get(key);
+    const p = this.parent;
+    return p instanceof CacheStore ? p.getKeyed(key, k) : p.get(key);
   }
   set(key: Uint8Array, value: Uint8Array): void {
     this.writes.set(bytesKey(key), value);
