@@ -5,6 +5,7 @@ import { type GenesisDoc, startNode } from "@urbis/node";
 import type { Command } from "commander";
 import { defaultHome, homePaths, readConfig } from "../home.js";
 import { print } from "../output.js";
+import { withProgress } from "../progress.js";
 import { init } from "./init.js";
 
 /** Registers `urbis start`. */
@@ -25,14 +26,18 @@ export function registerStart(program: Command): void {
       }
       const config = readConfig(home);
       const genesis = JSON.parse(readFileSync(homePaths(home).genesis, "utf8")) as GenesisDoc;
-      const node = await startNode({
-        dataDir: homePaths(home).data,
-        genesis,
-        host: o.host ?? config.api.host,
-        port: o.port ?? config.api.port,
-        blockIntervalMs: o.blockInterval ?? config.blockIntervalMs,
-        keepRecent: config.keepRecent,
-      });
+      const node = await withProgress(
+        "opening the node (replaying any unapplied block)",
+        Boolean(g.json),
+        startNode({
+          dataDir: homePaths(home).data,
+          genesis,
+          host: o.host ?? config.api.host,
+          port: o.port ?? config.api.port,
+          blockIntervalMs: o.blockInterval ?? config.blockIntervalMs,
+          keepRecent: config.keepRecent,
+        }),
+      );
       const info = { chainId: genesis.chainId, home, api: node.url, docs: `${node.url}/docs`, height: node.height() };
       if (g.json) print(info, true);
       else {

@@ -7,6 +7,7 @@ import { parseCoin } from "../coins.js";
 import { defaultHome, listKeys, openKey } from "../home.js";
 import { CliError, EXIT, print } from "../output.js";
 import { getPassphrase } from "../passphrase.js";
+import { withProgress } from "../progress.js";
 
 /** Resolves a key name from the home, or passes an address through. */
 export function resolveAddress(home: string, nameOrAddress: string): string {
@@ -43,7 +44,11 @@ export function registerTx(program: Command): void {
       ...(o.expires ? { expiresAtHeight: BigInt(o.expires) } : {}),
     });
     if (o.wait !== "check" && o.wait !== "commit") throw new CliError("--wait must be check or commit", EXIT.usage);
-    const r = await client.submit(signed.bytes, o.wait);
+    const r = await withProgress(
+      o.wait === "commit" ? "waiting for the block" : "checking",
+      Boolean(g().json),
+      client.submit(signed.bytes, o.wait),
+    );
     print(r, g().json);
     if (r.code !== 0) process.exitCode = EXIT.rejected;
   }
