@@ -1,6 +1,7 @@
 /** Deterministic bench accounts and fast native signing of transfers. */
 import { createPrivateKey, createPublicKey, sign } from "node:crypto";
-import { addressOf, encodeTx, sendMsg, sha256, type Tx, txSignHash, utf8 } from "@urbis/protocol";
+import type { GenesisDoc } from "@urbis/node";
+import { addressOf, encodeAddress, encodeTx, sendMsg, sha256, type Tx, txSignHash, utf8 } from "@urbis/protocol";
 
 /** A bench account with a native key object for fast signing. */
 export interface BenchAccount {
@@ -40,4 +41,33 @@ export function signedTransfer(
   const signature = new Uint8Array(sign(null, txSignHash(body), from.key));
   const tx: Tx = { body, signature };
   return encodeTx(tx);
+}
+
+/** Genesis of the bench chain: `senders` funded bench accounts plus `extraAccounts` keyless funded ones. */
+export function benchGenesis(senders: number, extraAccounts: number): GenesisDoc {
+  const balances: { address: string; coins: { denom: string; amount: string }[] }[] = [];
+  for (let i = 0; i < senders; i++) {
+    balances.push({ address: benchAccount(i).address, coins: [{ denom: "ucity", amount: "1000000000" }] });
+  }
+  // Funded accounts without keys: they only make the state as large as a real city's.
+  let seed = sha256(utf8("urbis-bench/extra"));
+  for (let i = 0; i < extraAccounts; i++) {
+    seed = sha256(seed);
+    balances.push({ address: encodeAddress(seed.subarray(0, 20)), coins: [{ denom: "ucity", amount: "1" }] });
+  }
+  const treasury = benchAccount(0).address;
+  return {
+    chainId: "urbis-bench",
+    genesisTime: new Date().toISOString(),
+    initialHeight: "1",
+    appState: {
+      // Bench accounts send many transfers per block: lift the per-account rate limit.
+      auth: { params: { maxTxsPerWindow: "100000", windowBlocks: "1" } },
+      bank: {
+        params: { assetCreators: [treasury] },
+        assets: [{ denom: "ucity", name: "Urbis City Credit", symbol: "UCC", decimals: 6, issuer: treasury }],
+        balances,
+      },
+    },
+  };
 }
