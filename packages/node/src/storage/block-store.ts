@@ -28,8 +28,9 @@ import {
   type StoredResults,
   storedBlockCodec,
   storedResultsCodec,
+  type TxIndexEntry,
   type TxLocation,
-  txLocationCodec,
+  txIndexEntryCodec,
 } from "./codecs.js";
 
 const META_HEIGHT = Uint8Array.from([0x6d, ...new TextEncoder().encode("height")]);
@@ -151,7 +152,18 @@ export class BlockStore {
       txHashes.forEach((th, index) => {
         const k = hashKey(P_TX, th);
         // The same bytes cannot succeed twice (sequences), but keep the first inclusion if they ever reappear.
-        if (this.get(k) === undefined) this.db.putSync(k, encode(txLocationCodec, { height: h, index }));
+        // The entry repeats the transaction and its result (a second copy on disk) so that looking one
+        // up reads one small record instead of decoding a whole block of thousands.
+        if (this.get(k) === undefined) {
+          const entry = {
+            height: h,
+            index,
+            timeMs: b.header.timeMs,
+            tx: b.txs[index] as Uint8Array,
+            result: b.results[index] as TxResult,
+          };
+          this.db.putSync(k, encode(txIndexEntryCodec, entry));
+        }
       });
       this.db.putSync(META_HEIGHT, encode(u64, h));
       if (first) this.db.putSync(META_BASE, encode(u64, h));
@@ -199,21 +211,21 @@ export class BlockStore {
 
   /** Where the transaction with hex hash `hash` was committed. */
   txLocation(hash: string): TxLocation | undefined {
+    const e = this.txEntry(hash);
+    return e ? { height: e.height, index: e.index } : undefined;
+  }
+
+  private txEntry(hash: string): TxIndexEntry | undefined {
     if (!/^[0-9a-f]{64}$/.test(hash)) return undefined;
     const raw = this.get(hashKey(P_TX, hash));
-    return raw ? decode(txLocationCodec, raw) : undefined;
+    return raw ? decode(txIndexEntryCodec, raw) : undefined;
   }
 
   /** A committed transaction with its result, undefined if unknown or pruned. */
   tx(hash: string): TxRecord | undefined {
-    const loc = this.txLocation(hash);
-    if (!loc) return undefined;
-    const b = this.storedBlock(loc.height);
-    const r = this.results(loc.height);
-    const tx = b?.txs[loc.index];
-    const result = r?.txResults[loc.index];
-    if (!b || !tx || !result) return undefined;
-    return { hash, height: loc.height, index: loc.index, tx, result, timeMs: b.header.timeMs };
+    const e = this.txEntry(hash);
+    if (!e) return undefined;
+    return { hash, height: e.height, index: e.index, tx: e.tx, result: e.result, timeMs: e.timeMs };
   }
 
   /**
@@ -236,7 +248,7 @@ export class BlockStore {
             for (const t of b.txs) {
               const k = hashKey(P_TX, txHash(t));
               const loc = this.get(k);
-              if (loc && decode(txLocationCodec, loc).height === h) this.db.removeSync(k);
+              if (loc && decode(txIndexEntryCodec, loc).height === h) this.db.removeSync(k);
             }
             this.db.removeSync(hashKey(P_HASH, blockHash(b.header)));
           }

@@ -85,8 +85,21 @@ export interface TxLocation {
   index: number;
 }
 
+/** A tx-index entry: where the transaction sits, with its bytes and result, so a lookup reads one record. */
+export interface TxIndexEntry extends TxLocation {
+  timeMs: bigint;
+  tx: Uint8Array;
+  result: TxResult;
+}
+
 /** Codec of a tx-index entry. */
-export const txLocationCodec: Codec<TxLocation> = struct({ height: u64, index: u32 });
+export const txIndexEntryCodec: Codec<TxIndexEntry> = struct({
+  height: u64,
+  index: u32,
+  timeMs: u64,
+  tx: bytes(MAX_TX_BYTES),
+  result: txResultCodec,
+});
 
 /** Canonical bytes of a header: what its hash covers. */
 export function encodeHeader(h: BlockHeader): Uint8Array {
