@@ -4,6 +4,7 @@ import {
   type AuthParams,
   accountCodec,
   authParamsCodec,
+  bytesEqual,
   DEFAULT_AUTH_PARAMS,
   decode,
   encode,
@@ -26,9 +27,16 @@ export class AuthKeeper implements AuthView {
     const raw = store.get(accountKey(address));
     return raw ? decode(accountCodec, raw) : EMPTY;
   }
+  private memo: { raw: Uint8Array; params: AuthParams } | undefined;
+
   params(store: KVRead): AuthParams {
     const raw = store.get(PARAMS_KEY);
-    return raw ? decode(authParamsCodec, raw) : DEFAULT_AUTH_PARAMS;
+    if (!raw) return DEFAULT_AUTH_PARAMS;
+    // Read on every transaction but changed almost never: reuse the decoded value while the bytes match.
+    if (this.memo && bytesEqual(this.memo.raw, raw)) return this.memo.params;
+    const params = decode(authParamsCodec, raw);
+    this.memo = { raw: raw.slice(), params };
+    return params;
   }
   setParams(store: KVStore, p: AuthParams): void {
     store.set(PARAMS_KEY, encode(authParamsCodec, p));

@@ -174,12 +174,15 @@ export class BankKeeper implements BankView {
    */
   send(store: KVStore, from: Address, to: Address, denom: string, amount: bigint): void {
     validateAmount(amount);
-    this.requireAsset(store, denom);
     if (bytesEqual(decodeAddress(from), decodeAddress(to))) {
+      this.requireAsset(store, denom);
       throw BankErrors.selfSend.create(`${from} cannot send to itself`, { address: from });
     }
     const fromBal = this.balance(store, from, denom);
     if (fromBal < amount) {
+      // Only a registered asset can have balances (the supply invariant), so the asset
+      // record is read only on this failure path, to tell an unknown denom from missing funds.
+      this.requireAsset(store, denom);
       throw BankErrors.insufficientFunds.create(`${from} has ${fromBal}${denom}, needs ${amount}${denom}`, {
         address: from,
         denom,
