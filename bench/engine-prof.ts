@@ -14,7 +14,10 @@ const node = await startSoloNode({
   blockIntervalMs: 1000,
   maxBlockTxs: 50000,
   mempool: { maxTxs: 100000, maxBytes: 1 << 28 },
-  genesis: benchGenesis(N, 0),
+  genesis: benchGenesis(
+    accts.map((a) => a.address),
+    0,
+  ),
 });
 const txs: Uint8Array[] = [];
 for (let s = 0; s < 2; s++)

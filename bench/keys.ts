@@ -43,19 +43,17 @@ export function signedTransfer(
   return encodeTx(tx);
 }
 
-/** Genesis of the bench chain: `senders` funded bench accounts plus `extraAccounts` keyless funded ones. */
-export function benchGenesis(senders: number, extraAccounts: number): GenesisDoc {
+/** Genesis of the bench chain: the `senders` funded, plus `extraAccounts` keyless funded accounts. */
+export function benchGenesis(senders: readonly string[], extraAccounts: number): GenesisDoc {
   const balances: { address: string; coins: { denom: string; amount: string }[] }[] = [];
-  for (let i = 0; i < senders; i++) {
-    balances.push({ address: benchAccount(i).address, coins: [{ denom: "ucity", amount: "1000000000" }] });
-  }
+  for (const address of senders) balances.push({ address, coins: [{ denom: "ucity", amount: "1000000000" }] });
   // Funded accounts without keys: they only make the state as large as a real city's.
   let seed = sha256(utf8("urbis-bench/extra"));
   for (let i = 0; i < extraAccounts; i++) {
     seed = sha256(seed);
     balances.push({ address: encodeAddress(seed.subarray(0, 20)), coins: [{ denom: "ucity", amount: "1" }] });
   }
-  const treasury = benchAccount(0).address;
+  const treasury = senders[0] ?? benchAccount(0).address;
   return {
     chainId: "urbis-bench",
     genesisTime: new Date().toISOString(),

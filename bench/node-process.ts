@@ -1,14 +1,16 @@
 /**
  * The node under benchmark, in its own process so its memory can be read from
- * /proc. argv[2] is a JSON config: {home, senders, extraAccounts, blockIntervalMs}.
+ * /proc. argv[2] is a JSON config: {home, sendersFile, extraAccounts, blockIntervalMs};
+ * sendersFile holds a JSON array of the addresses to fund (the bench already derived them).
  * Prints "READY <url>" once serving; stops on SIGTERM.
  */
+import { readFileSync } from "node:fs";
 import { startNode } from "@urbis/node";
 import { benchGenesis } from "./keys.js";
 
 const cfg = JSON.parse(process.argv[2] as string) as {
   home: string;
-  senders: number;
+  sendersFile: string;
   extraAccounts: number;
   blockIntervalMs: number;
 };
@@ -20,7 +22,7 @@ const node = await startNode({
   logs: false,
   blockIntervalMs: cfg.blockIntervalMs,
   rateLimitPerSecond: 1_000_000,
-  genesis: benchGenesis(cfg.senders, cfg.extraAccounts),
+  genesis: benchGenesis(JSON.parse(readFileSync(cfg.sendersFile, "utf8")) as string[], cfg.extraAccounts),
   engine: {
     maxBlockTxs: 50_000,
     maxBlockBytes: 64 * 1024 * 1024,

@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { sign } from "node:crypto";
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -23,9 +23,11 @@ interface NodeProc {
   stop(): Promise<void>;
 }
 
-async function spawnNode(senders: number, extraAccounts: number): Promise<NodeProc> {
+async function spawnNode(senders: readonly BenchAccount[], extraAccounts: number): Promise<NodeProc> {
   const home = mkdtempSync(join(tmpdir(), "urbis-bench-"));
-  const cfg = JSON.stringify({ home, senders, extraAccounts, blockIntervalMs: 1000 });
+  const sendersFile = join(home, "senders.json");
+  writeFileSync(sendersFile, JSON.stringify(senders.map((a) => a.address)));
+  const cfg = JSON.stringify({ home: join(home, "node"), sendersFile, extraAccounts, blockIntervalMs: 1000 });
   const child = spawn(
     process.execPath,
     ["--import", "tsx", new URL("./node-process.ts", import.meta.url).pathname, cfg],
@@ -200,7 +202,7 @@ function percentile(sorted: number[], p: number): number {
 async function saturate(senders: number, perSender: number) {
   const accounts = Array.from({ length: senders }, (_, i) => benchAccount(i));
   const txs = presign(accounts, perSender);
-  const node = await spawnNode(senders, 0);
+  const node = await spawnNode(accounts, 0);
   const watcher = new CommitWatcher(node.url);
   await watcher.start();
   const t0 = performance.now();
@@ -233,11 +235,12 @@ async function saturate(senders: number, perSender: number) {
 }
 
 /** Offers `rate` transfers per second for `seconds`; returns submit-to-commit latency percentiles. */
-async function offered(rate: number, seconds: number, senders: number, extraAccounts = 0) {
-  const perSender = Math.ceil((rate * seconds) / senders);
-  const accounts = Array.from({ length: senders }, (_, i) => benchAccount(i));
-  const txs = presign(accounts, perSender).slice(0, rate * seconds);
-  const node = await spawnNode(senders, extraAccounts);
+async function offered(rate: number, seconds: number, extraAccounts = 0) {
+  // One transfer per sender: with many requests in flight over several connections, two transfers
+  // of one sender could reach the node out of order, which would measure the client, not the node.
+  const accounts = Array.from({ length: rate * seconds }, (_, i) => benchAccount(i));
+  const txs = presign(accounts, 1);
+  const node = await spawnNode(accounts, extraAccounts);
   const afterGenesis = memoryOf(node.child.pid as number);
   const watcher = new CommitWatcher(node.url);
   await watcher.start();
@@ -292,14 +295,14 @@ refusals.clear();
 const rate = 5000;
 const rateSeconds = QUICK ? 4 : 10;
 console.log(`offered ${rate}/s for ${rateSeconds}s …`);
-const lat = await offered(rate, rateSeconds, QUICK ? 2000 : 10_000);
+const lat = await offered(rate, rateSeconds);
 console.log("  ", lat, "refusals:", Object.fromEntries(refusals));
 refusals.clear();
 let mem: Awaited<ReturnType<typeof offered>> | undefined;
 if (!args.has("--skip-memory")) {
   const total = QUICK ? 100_000 : 1_000_000;
   console.log(`memory: ${total} funded accounts, then 2000/s for 5s …`);
-  mem = await offered(2000, 5, 5000, total - 5000);
+  mem = await offered(2000, 5, total - 10_000);
   console.log("  ", mem);
 }
 
