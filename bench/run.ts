@@ -311,7 +311,7 @@ const fmt = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString("e
 const section = `
 ## ${started.toISOString().slice(0, 16).replace("T", " ")} UTC — \`npm run bench${QUICK ? " -- --quick" : ""}\`
 
-Machine: ${cpus().length} cores (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}. Solo node in its own process with durable LMDB storage (fsync on), 1 s blocks, load from a second process over loopback HTTP (\`POST /v1/txs/batch\`, 100 transfers per request).
+Machine: ${cpus().length} cores (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}. Solo node in its own process with LMDB storage (block store flushed to disk before each state commit), 1 s blocks, load from a second process over loopback HTTP (\`POST /v1/txs/batch\`, 100 transfers per request).
 
 | measure | result | target |
 |---|---|---|

@@ -4,11 +4,20 @@
  * per-block times and memory.
  *
  *   node --import tsx bench/store-bench.ts [--keys 1000000] [--blocks 50]
- *     [--updates 20000] [--load-batch 50000] [--keep 10] [--no-sync] [--dir PATH]
+ *     [--updates 20000] [--load-batch 50000 | --genesis] [--keep 10]
+ *     [--prune-every N] [--no-sync | --fsync] [--dir PATH [--skip-load]]
  *
  * Keys look like bank balances: "bank/b/" + 20-byte address (27 bytes), with
  * 16-byte values. Addresses derive from the key index, so the script holds
  * no key list and its own memory stays small: RSS is the store's.
+ *
+ * --genesis loads all keys as one version, as the node's genesis does.
+ * "commit" is the time until commit() resolves (the version is visible);
+ * the store syncs it to disk in the background, and the final "drain" line
+ * includes waiting for all of that (store.close()). "written" is what the
+ * process dirtied in the page cache per block (/proc/self/io write_bytes:
+ * with LMDB's write map, every page it copies or changes), which the disk
+ * then has to absorb. "peak rss" is the kernel's high-water mark (VmHWM).
  */
 import { hash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -24,7 +33,9 @@ const { values: args } = parseArgs({
     blocks: { type: "string", default: "50" },
     updates: { type: "string", default: "20000" },
     "load-batch": { type: "string", default: "50000" },
+    genesis: { type: "boolean", default: false },
     keep: { type: "string", default: "10" },
+    "prune-every": { type: "string" },
     "no-sync": { type: "boolean", default: false },
     fsync: { type: "boolean", default: false },
     dir: { type: "string" },
@@ -34,8 +45,9 @@ const { values: args } = parseArgs({
 const KEYS = Number(args.keys);
 const BLOCKS = Number(args.blocks);
 const UPDATES = Number(args.updates);
-const LOAD_BATCH = Number(args["load-batch"]);
+const LOAD_BATCH = args.genesis ? KEYS : Number(args["load-batch"]);
 const KEEP = Number(args.keep);
+const PRUNE_EVERY = args["prune-every"] === undefined ? undefined : Number(args["prune-every"]);
 
 const PREFIX = Buffer.from("bank/b/");
 function key(i: number): Uint8Array {
@@ -76,6 +88,22 @@ function rssDetail(): string {
     return "";
   }
 }
+/** Bytes this process has dirtied for writing so far (Linux /proc/self/io), or 0 if unknown. */
+function writtenBytes(): number {
+  try {
+    return Number(/write_bytes:\s+(\d+)/.exec(readFileSync("/proc/self/io", "utf8"))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+/** Peak RSS so far (Linux VmHWM), or the current RSS if unknown. */
+function peakRss(): number {
+  try {
+    return Number(/VmHWM:\s+(\d+)/.exec(readFileSync("/proc/self/status", "utf8"))?.[1] ?? 0) * 1024;
+  } catch {
+    return process.memoryUsage().rss;
+  }
+}
 /** Disk space used (allocated blocks: with LMDB's write map the data file is sparse). */
 function dirSize(p: string): number {
   return readdirSync(p).reduce((s, f) => s + statSync(join(p, f)).blocks * 512, 0);
@@ -84,31 +112,44 @@ const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] as number;
 
 const dir = args.dir ?? mkdtempSync(join(tmpdir(), "urbis-store-bench-"));
-const store = open(dir, { keepRecent: KEEP, noSync: args["no-sync"], fsync: args.fsync });
+const store = open(dir, {
+  keepRecent: KEEP,
+  noSync: args["no-sync"],
+  fsync: args.fsync,
+  ...(PRUNE_EVERY !== undefined && { pruneEvery: PRUNE_EVERY }),
+});
 seed += Number(store.lastVersion()); // a reused store gets fresh updates
 console.log(
-  `store bench: ${KEYS} keys, ${BLOCKS} blocks x ${UPDATES} updates, keepRecent=${KEEP}, ${args["no-sync"] ? "noSync" : args.fsync ? "fsync each commit" : "background flush"}, dir ${dir}`,
+  `store bench: ${KEYS} keys (load batch ${LOAD_BATCH}), ${BLOCKS} blocks x ${UPDATES} updates, keepRecent=${KEEP}, pruneEvery=${PRUNE_EVERY ?? "default"}, ${args["no-sync"] ? "noSync" : args.fsync ? "fsync each commit" : "background sync"}, dir ${dir}`,
 );
 
 // Phase 1: create the accounts (--skip-load with --dir: reuse a loaded store, e.g. to profile updates alone).
 let t0 = performance.now();
+let loadStageMs = 0;
 for (let start = 0; start < (args["skip-load"] ? 0 : KEYS); start += LOAD_BATCH) {
   const ws: Write[] = [];
   for (let i = start; i < Math.min(KEYS, start + LOAD_BATCH); i++) ws.push([key(i), value(1_000_000)]);
-  store.stage(sortWrites(ws));
+  sortWrites(ws);
+  const a = performance.now();
+  store.stage(ws);
+  loadStageMs += performance.now() - a;
   await store.commit();
 }
 const loadMs = performance.now() - t0;
-console.log(
-  `load: ${KEYS} keys in ${(loadMs / 1000).toFixed(1)} s = ${Math.round(KEYS / (loadMs / 1000))} keys/s; ` +
-    `rss ${mib(process.memoryUsage().rss)}${rssDetail()}, db ${mib(dirSize(dir))}`,
-);
+if (!args["skip-load"]) {
+  console.log(
+    `load: ${KEYS} keys in ${(loadMs / 1000).toFixed(1)} s (stage ${(loadStageMs / 1000).toFixed(1)} s) = ${Math.round(KEYS / (loadMs / 1000))} keys/s; ` +
+      `rss ${mib(process.memoryUsage().rss)}${rssDetail()}, peak rss ${mib(peakRss())}, db ${mib(dirSize(dir))}`,
+  );
+}
 
 // Phase 2: blocks of random updates (a transfer touches two balances, so 20,000 writes ≈ 10,000 transfers).
 const stageMs: number[] = [];
 const commitMs: number[] = [];
+const writtenMb: number[] = [];
 let maxRss = 0;
 t0 = performance.now();
+let written0 = writtenBytes();
 for (let b = 1; b <= BLOCKS; b++) {
   const seen = new Set<number>();
   const ws: Write[] = [];
@@ -126,26 +167,38 @@ for (let b = 1; b <= BLOCKS; b++) {
   const d = performance.now();
   stageMs.push(c - a);
   commitMs.push(d - c);
+  const w = writtenBytes();
+  writtenMb.push((w - written0) / 2 ** 20);
+  written0 = w;
   maxRss = Math.max(maxRss, process.memoryUsage().rss);
-  if (b % 10 === 0 || b === 1) {
+  if (BLOCKS <= 20 || b % 10 === 0 || b === 1) {
     console.log(
-      `block ${b}: stage ${(c - a).toFixed(0)} ms, commit ${(d - c).toFixed(0)} ms, rss ${mib(process.memoryUsage().rss)}${rssDetail()}`,
+      `block ${b}: stage ${(c - a).toFixed(0)} ms, commit ${(d - c).toFixed(0)} ms, written ${writtenMb.at(-1)?.toFixed(0)} MB, rss ${mib(process.memoryUsage().rss)}${rssDetail()}`,
     );
   }
 }
 const updMs = performance.now() - t0;
-const total = stageMs.map((s, i) => s + (commitMs[i] as number));
-const avg = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
-console.log(
-  `updates: ${BLOCKS * UPDATES} writes in ${(updMs / 1000).toFixed(1)} s = ${Math.round((BLOCKS * UPDATES) / (updMs / 1000))} keys/s (store only, incl. generating keys)`,
-);
-console.log(
-  `per block of ${UPDATES}: stage avg ${avg(stageMs).toFixed(0)} ms, commit avg ${avg(commitMs).toFixed(0)} ms, ` +
-    `total avg ${avg(total).toFixed(0)} / p50 ${pct(total, 0.5).toFixed(0)} / p95 ${pct(total, 0.95).toFixed(0)} / max ${Math.max(...total).toFixed(0)} ms`,
-);
+if (BLOCKS > 0) {
+  const total = stageMs.map((s, i) => s + (commitMs[i] as number));
+  const avg = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+  console.log(
+    `updates: ${BLOCKS * UPDATES} writes in ${(updMs / 1000).toFixed(1)} s = ${Math.round((BLOCKS * UPDATES) / (updMs / 1000))} keys/s (store only, incl. generating keys)`,
+  );
+  console.log(
+    `per block of ${UPDATES}: stage avg ${avg(stageMs).toFixed(0)} ms, commit avg ${avg(commitMs).toFixed(0)} ms, ` +
+      `total avg ${avg(total).toFixed(0)} / p50 ${pct(total, 0.5).toFixed(0)} / p95 ${pct(total, 0.95).toFixed(0)} / max ${Math.max(...total).toFixed(0)} ms; ` +
+      `written avg ${avg(writtenMb).toFixed(0)} MB`,
+  );
+}
 const mem = process.memoryUsage();
 console.log(
-  `memory: rss ${mib(mem.rss)}${rssDetail()}, max ${mib(maxRss)}; heap used ${mib(mem.heapUsed)}, external ${mib(mem.external)}; db ${mib(dirSize(dir))}, tree nodes ${store.nodeCount()}`,
+  `memory: rss ${mib(mem.rss)}${rssDetail()}, max after a block ${mib(maxRss)}, peak ${mib(peakRss())}; heap used ${mib(mem.heapUsed)}, external ${mib(mem.external)}; db ${mib(dirSize(dir))}`,
 );
+// Closing waits for the background syncs (and prune transactions) still queued.
+const c0 = performance.now();
 await store.close();
+const drainMs = performance.now() - c0;
+console.log(
+  `drain: close ${drainMs.toFixed(0)} ms; updates incl. drain ${Math.round((BLOCKS * UPDATES) / ((updMs + drainMs) / 1000))} keys/s`,
+);
 if (args.dir === undefined) rmSync(dir, { recursive: true, force: true });
