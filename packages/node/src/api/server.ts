@@ -10,6 +10,7 @@ import {
   ApiErrors,
   buildOpenApiDocument,
   ErrorBodyWire,
+  InvariantViolation,
   MAX_SUBMIT_TIMEOUT_MS,
   type OpenApiDocument,
   type OpenApiOptions,
@@ -291,7 +292,8 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     async listen({ host = "127.0.0.1", port = 0 }) {
       await app.listen({ host, port });
       const addr = app.server.address();
-      if (addr === null || typeof addr === "string") throw new Error(`unexpected listen address ${String(addr)}`);
+      if (addr === null || typeof addr === "string")
+        throw new InvariantViolation(`unexpected listen address ${String(addr)}`);
       const h = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
       return `http://${h}:${addr.port}`;
     },
