@@ -67,6 +67,10 @@ const node = new SoloEngine({
         return real.commit();
       },
       query: (r) => real.query(r),
+      listSnapshots: () => real.listSnapshots(),
+      offerSnapshot: (s, h) => real.offerSnapshot(s, h),
+      loadSnapshotChunk: (h, f, c) => real.loadSnapshotChunk(h, f, c),
+      applySnapshotChunk: (i, c, s) => real.applySnapshotChunk(i, c, s),
       messageTypes: () => real.messageTypes(),
       queryPaths: () => real.queryPaths(),
     };

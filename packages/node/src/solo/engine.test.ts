@@ -353,6 +353,10 @@ describe("SoloEngine crash repair", () => {
             },
             commit: () => (armed ? Promise.reject(new Error("simulated crash")) : real.commit()),
             query: (r) => real.query(r),
+            listSnapshots: () => real.listSnapshots(),
+            offerSnapshot: (s, h) => real.offerSnapshot(s, h),
+            loadSnapshotChunk: (h, f, c) => real.loadSnapshotChunk(h, f, c),
+            applySnapshotChunk: (i, c, s) => real.applySnapshotChunk(i, c, s),
             messageTypes: () => real.messageTypes(),
           };
           return app;

@@ -26,21 +26,25 @@ import { CacheStore, type CommitStore, type KVStore, ReadOnlyStore } from "../fr
 import type { AuthKeeper } from "../modules/auth/keeper.js";
 import { AppErrors } from "./errors.js";
 import { SignatureCache } from "./signature-cache.js";
-import type {
-  App,
-  CheckTxRequest,
-  CheckTxResponse,
-  CommitResponse,
-  FinalizeBlockRequest,
-  FinalizeBlockResponse,
-  InfoResponse,
-  InitChainRequest,
-  InitChainResponse,
-  PrepareProposalRequest,
-  ProcessProposalRequest,
-  QueryRequest,
-  QueryResponse,
-  TxResult,
+import {
+  type App,
+  type ApplyChunkResponse,
+  ApplyChunkResult,
+  type CheckTxRequest,
+  type CheckTxResponse,
+  type CommitResponse,
+  type FinalizeBlockRequest,
+  type FinalizeBlockResponse,
+  type InfoResponse,
+  type InitChainRequest,
+  type InitChainResponse,
+  OfferSnapshotResult,
+  type PrepareProposalRequest,
+  type ProcessProposalRequest,
+  type QueryRequest,
+  type QueryResponse,
+  type Snapshot,
+  type TxResult,
 } from "./types.js";
 
 /** Software version reported by Info. */
@@ -308,6 +312,24 @@ export class UrbisApp implements App {
       const r = errorResult(e);
       return { ...base, code: r.code, codespace: r.codespace, log: r.log };
     }
+  }
+
+  // State sync: without a snapshot provider this node serves none and accepts none.
+  // (Filled in by the state-sync work: see AppOptions.snapshots.)
+  async listSnapshots(): Promise<Snapshot[]> {
+    return [];
+  }
+
+  async offerSnapshot(_snapshot: Snapshot, _appHash: Uint8Array): Promise<OfferSnapshotResult> {
+    return OfferSnapshotResult.Reject;
+  }
+
+  async loadSnapshotChunk(_height: bigint, _format: number, _chunk: number): Promise<Uint8Array> {
+    return new Uint8Array(0);
+  }
+
+  async applySnapshotChunk(_index: number, _chunk: Uint8Array, _sender: string): Promise<ApplyChunkResponse> {
+    return { result: ApplyChunkResult.Abort, refetchChunks: [], rejectSenders: [] };
   }
 
   /** Runs every invariant on the given state; a failure halts the node. */

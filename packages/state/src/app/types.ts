@@ -141,6 +141,45 @@ export interface QueryResponse {
   height: bigint;
 }
 
+/** A state snapshot an app offers for state sync (ABCI Snapshot). */
+export interface Snapshot {
+  height: bigint;
+  /** Snapshot format version; an app refuses formats it does not know. */
+  format: number;
+  chunks: number;
+  /** Hash that identifies the snapshot (covers its chunk hashes). */
+  hash: Uint8Array;
+  /** Format-specific metadata (for Urbis: the per-chunk hashes). */
+  metadata: Uint8Array;
+}
+
+/** Answer to OfferSnapshot; numbers match ABCI's ResponseOfferSnapshot.Result. */
+export enum OfferSnapshotResult {
+  Accept = 1,
+  Abort = 2,
+  Reject = 3,
+  RejectFormat = 4,
+  RejectSender = 5,
+}
+
+/** Answer to ApplySnapshotChunk; numbers match ABCI's ResponseApplySnapshotChunk.Result. */
+export enum ApplyChunkResult {
+  Accept = 1,
+  Abort = 2,
+  Retry = 3,
+  RetrySnapshot = 4,
+  RejectSnapshot = 5,
+}
+
+/** Response of ApplySnapshotChunk. */
+export interface ApplyChunkResponse {
+  result: ApplyChunkResult;
+  /** Chunk indexes to fetch again. */
+  refetchChunks: number[];
+  /** Peers (as given in the request's sender) to stop asking. */
+  rejectSenders: string[];
+}
+
 /** The application interface every engine drives; mirrors ABCI 2.0. */
 export interface App {
   info(): InfoResponse;
@@ -151,4 +190,12 @@ export interface App {
   finalizeBlock(req: FinalizeBlockRequest): FinalizeBlockResponse;
   commit(): Promise<CommitResponse>;
   query(req: QueryRequest): QueryResponse;
+  /** Snapshots this node can serve, newest first. */
+  listSnapshots(): Promise<Snapshot[]>;
+  /** A peer offers a snapshot whose state must hash to `appHash` (from the light client). */
+  offerSnapshot(snapshot: Snapshot, appHash: Uint8Array): Promise<OfferSnapshotResult>;
+  /** One chunk of a local snapshot, or empty if there is none. */
+  loadSnapshotChunk(height: bigint, format: number, chunk: number): Promise<Uint8Array>;
+  /** Applies the next chunk of the accepted snapshot. */
+  applySnapshotChunk(index: number, chunk: Uint8Array, sender: string): Promise<ApplyChunkResponse>;
 }
