@@ -7,6 +7,7 @@ export * from "./crypto.js";
 export * from "./errors.js";
 export * from "./modules/auth/types.js";
 export * from "./modules/bank/index.js";
+export * from "./modules/validator/index.js";
 export * from "./proof.js";
 export * from "./proof-errors.js";
 export * from "./tx.js";

@@ -6,6 +6,7 @@
  * browser SDK can use them.
  */
 import type { MessageType } from "@urbis/protocol";
+import type { ValidatorUpdate } from "../app/types.js";
 import type { Context, TxContext } from "./context.js";
 
 /** Handles one message type: validate (stateless), then run through the keeper. */
@@ -60,4 +61,13 @@ export interface Module<G = unknown> {
   readonly invariants: readonly Invariant[];
   /** Runs after the block's transactions. */
   endBlock?(ctx: Context): void;
+  /**
+   * Runs after every module's `endBlock`: the block's changes to the CometBFT
+   * validator set (power 0 = removal), which CometBFT applies from height H + 2.
+   * The App concatenates every module's list, in module order, into
+   * FinalizeBlock's `validatorUpdates`.
+   */
+  validatorUpdates?(ctx: Context): ValidatorUpdate[];
+  /** Runs after every module's genesis init: the initial validator set, returned as InitChain's `validators`. */
+  initialValidators?(ctx: Context): ValidatorUpdate[];
 }

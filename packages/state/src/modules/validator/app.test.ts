@@ -1,0 +1,261 @@
+/**
+ * The validator module through UrbisApp with real signed transactions:
+ * InitChain hands over the genesis set, a `validator/add` in a block comes out
+ * as FinalizeBlock's validatorUpdates, refusals carry their code and leave the
+ * validator state alone, and a failed transaction takes its pending changes with it.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import {
+  addressOf,
+  addValidatorMsg,
+  bytesEqual,
+  encodeTx,
+  fromUtf8,
+  hasPrefix,
+  type Msg,
+  prefixEnd,
+  publicKeyOf,
+  removeValidatorMsg,
+  setValidatorPowerMsg,
+  sha256,
+  signTx,
+  toHex,
+  utf8,
+  validatorKeyToBase64,
+} from "@urbis/protocol";
+import { UrbisApp } from "../../app/app.js";
+import { CheckTxType, type ValidatorUpdate } from "../../app/types.js";
+import { type CommitStore, type KVRead, MemoryStore, type Write } from "../../framework/store.js";
+import { authModule } from "../auth/module.js";
+import { buildValidatorGenesis } from "./genesis.js";
+import { validatorModule } from "./module.js";
+
+/**
+ * A minimal CommitStore for this test (the real Merkle store lives in
+ * @urbis/store, which depends on this package): full copies per version, the
+ * "app hash" a SHA-256 over every entry.
+ */
+class TestCommitStore implements CommitStore {
+  private readonly versions: MemoryStore[] = [new MemoryStore()];
+  private readonly roots: Uint8Array[] = [new Uint8Array(0)];
+  private staged: { state: MemoryStore; root: Uint8Array } | undefined;
+  lastVersion(): bigint {
+    return BigInt(this.versions.length - 1);
+  }
+  rootAt(version: bigint): Uint8Array | undefined {
+    return version >= 1n ? this.roots[Number(version)] : undefined;
+  }
+  latest(): KVRead {
+    return this.versions[this.versions.length - 1]!;
+  }
+  at(version: bigint): KVRead | undefined {
+    return version >= 1n ? this.versions[Number(version)] : undefined;
+  }
+  stage(writes: readonly Write[]): Uint8Array {
+    const state = new MemoryStore();
+    for (const [k, v] of this.latest().iterate()) state.set(k, v);
+    for (const [k, v] of writes) {
+      if (v === null) state.delete(k);
+      else state.set(k, v);
+    }
+    const text = [...state.iterate()].map(([k, v]) => `${toHex(k)}=${toHex(v)}`).join(";");
+    this.staged = { state, root: sha256(utf8(text)) };
+    return this.staged.root;
+  }
+  async commit(): Promise<void> {
+    if (!this.staged) throw new TypeError("commit without stage");
+    this.versions.push(this.staged.state);
+    this.roots.push(this.staged.root);
+    this.staged = undefined;
+  }
+  prove(): { value: Uint8Array | undefined; proof: Uint8Array } {
+    throw new TypeError("proofs are not supported by the test store");
+  }
+}
+
+const CHAIN = "urbis-validator-test";
+const GENESIS_MS = 1_700_000_000_000n;
+
+interface Key {
+  sk: Uint8Array;
+  pk: Uint8Array;
+  addr: string;
+}
+function account(n: number): Key {
+  const sk = new Uint8Array(32).fill(n);
+  const pk = publicKeyOf(sk);
+  return { sk, pk, addr: addressOf(pk) };
+}
+const authority = account(1);
+const mallory = account(2);
+/** Consensus keys (distinct from account keys). */
+const vkey = (n: number) => publicKeyOf(new Uint8Array(32).fill(100 + n));
+const [V1, V2, V3, V4, V5, V6] = [1, 2, 3, 4, 5, 6].map(vkey) as Uint8Array[] as [
+  Uint8Array,
+  Uint8Array,
+  Uint8Array,
+  Uint8Array,
+  Uint8Array,
+  Uint8Array,
+];
+
+function tx(k: Key, sequence: bigint, messages: Msg[]): Uint8Array {
+  return encodeTx(
+    signTx(
+      { chainId: CHAIN, signer: k.addr, publicKey: k.pk, sequence, messages, memo: "", expiresAtHeight: undefined },
+      k.sk,
+    ),
+  );
+}
+
+const byKey = (us: ValidatorUpdate[]) => us.map((u) => [toHex(u.publicKey), u.power] as const);
+const sorted = (pairs: (readonly [Uint8Array, bigint])[]) =>
+  pairs.map(([k, p]) => [toHex(k), p] as const).sort((a, b) => (a[0] < b[0] ? -1 : 1));
+
+function newChain() {
+  const store = new TestCommitStore();
+  const app = new UrbisApp({ store, modules: [authModule(), validatorModule()], invariantPeriod: 1 });
+  const init = app.initChain({
+    chainId: CHAIN,
+    timeMs: GENESIS_MS,
+    initialHeight: 1n,
+    appState: {
+      validator: buildValidatorGenesis({
+        authority: authority.addr,
+        validators: [V1, V2, V3, V4].map((publicKey, i) => ({ name: `Org ${i + 1}`, publicKey, power: 100n })),
+      }),
+    },
+  });
+  let height = 0n;
+  return {
+    app,
+    init,
+    async block(txs: Uint8Array[]) {
+      height += 1n;
+      const res = app.finalizeBlock({ txs, height, timeMs: GENESIS_MS + height * 1000n });
+      await app.commit();
+      return res;
+    },
+    query(path: string): any {
+      const r = app.query({ path, data: new Uint8Array(0), height: 0n, prove: false });
+      assert.equal(r.code, 0, r.log);
+      return JSON.parse(fromUtf8(r.value));
+    },
+    /** Every committed validator key and value, as hex. */
+    validatorState(): string[] {
+      const p = utf8("validator/");
+      const out: string[] = [];
+      for (const [k, v] of store.latest().iterate(p, prefixEnd(p))) {
+        if (hasPrefix(k, p)) out.push(`${toHex(k)}=${toHex(v)}`);
+      }
+      return out;
+    },
+  };
+}
+
+describe("validator module in UrbisApp", () => {
+  it("InitChain returns the genesis set, sorted by key bytes", () => {
+    const c = newChain();
+    assert.deepEqual(byKey(c.init.validators), sorted([V1, V2, V3, V4].map((k) => [k, 100n] as const)));
+  });
+
+  it("a validator/add in a block yields FinalizeBlock validatorUpdates with its key and power", async () => {
+    const c = newChain();
+    const t = tx(authority, 0n, [addValidatorMsg.wrap({ name: "Harbour", publicKey: V5, power: 120n })]);
+    assert.equal(c.app.checkTx({ tx: t, type: CheckTxType.New }).code, 0);
+    const res = await c.block([t]);
+    assert.equal(res.txResults[0]?.code, 0, res.txResults[0]?.log);
+    assert.equal(res.txResults[0]?.events[0]?.type, "validator.added");
+    assert.equal(res.validatorUpdates.length, 1);
+    assert.ok(bytesEqual(res.validatorUpdates[0]!.publicKey, V5));
+    assert.equal(res.validatorUpdates[0]!.power, 120n);
+
+    const q = c.query("/validator/validators");
+    assert.equal(q.totalPower, "520");
+    const added = q.validators.find((v: any) => v.publicKey === validatorKeyToBase64(V5));
+    assert.equal(added.power, "120");
+    assert.equal(added.effectiveHeight, "3"); // changed in block 1, CometBFT signs with it from block 3
+
+    // The next block has no changes: nothing pending is left over.
+    const empty = await c.block([]);
+    assert.deepEqual(empty.validatorUpdates, []);
+
+    // Removal and re-weighting in one block come out as power 0 and the new power.
+    const res3 = await c.block([
+      tx(authority, 1n, [
+        removeValidatorMsg.wrap({ publicKey: V2 }),
+        setValidatorPowerMsg.wrap({ publicKey: V5, power: 150n }),
+      ]),
+    ]);
+    assert.equal(res3.txResults[0]?.code, 0, res3.txResults[0]?.log);
+    assert.deepEqual(
+      byKey(res3.validatorUpdates),
+      sorted([
+        [V2, 0n],
+        [V5, 150n],
+      ]),
+    );
+  });
+
+  it("refusals carry their code and leave the validator state alone; a failed transaction drops its changes", async () => {
+    const c = newChain();
+    const before = c.validatorState();
+    const byMallory = tx(mallory, 0n, [addValidatorMsg.wrap({ name: "Evil", publicKey: V6, power: 1n })]);
+    const checked = c.app.checkTx({ tx: byMallory, type: CheckTxType.New });
+    assert.deepEqual([checked.codespace, checked.code], ["validator", 1]);
+    // One transaction adds V5; another's first message would fit but its second breaks the 1/3 rule:
+    // the whole transaction reverts, pending changes included.
+    const res = await c.block([
+      byMallory,
+      tx(authority, 0n, [addValidatorMsg.wrap({ name: "Harbour", publicKey: V5, power: 100n })]),
+      tx(authority, 1n, [
+        setValidatorPowerMsg.wrap({ publicKey: V1, power: 110n }),
+        addValidatorMsg.wrap({ name: "Too much", publicKey: V6, power: 30n }),
+      ]),
+      tx(authority, 2n, [removeValidatorMsg.wrap({ publicKey: V6 })]),
+    ]);
+    assert.deepEqual(
+      res.txResults.map((r) => [r.codespace, r.code]),
+      [
+        ["validator", 1], // unauthorized
+        ["", 0],
+        ["validator", 9], // change_too_large: 100 + 10 + 30 > 400 / 3
+        ["validator", 5], // unknown_validator
+      ],
+    );
+    assert.deepEqual(byKey(res.validatorUpdates), sorted([[V5, 100n]]));
+    const q = c.query("/validator/validators");
+    assert.equal(q.totalPower, "500");
+    assert.equal(q.validators.find((v: any) => v.publicKey === validatorKeyToBase64(V1)).power, "100");
+
+    // A block of refusals only: validator state (and so its part of the app hash) is unchanged.
+    const mid = c.validatorState();
+    assert.notDeepEqual(mid, before);
+    const res2 = await c.block([tx(authority, 3n, [removeValidatorMsg.wrap({ publicKey: V6 })])]);
+    assert.deepEqual([res2.txResults[0]?.codespace, res2.txResults[0]?.code], ["validator", 5]);
+    assert.deepEqual(res2.validatorUpdates, []);
+    assert.deepEqual(c.validatorState(), mid);
+  });
+
+  it("is deterministic: the same blocks give the same app hashes and updates", async () => {
+    const run = async () => {
+      const c = newChain();
+      const out: string[] = [toHex(c.init.appHash)];
+      const blocks = [
+        [tx(authority, 0n, [addValidatorMsg.wrap({ name: "A", publicKey: V5, power: 50n })])],
+        [tx(authority, 1n, [removeValidatorMsg.wrap({ publicKey: V3 })])],
+        [],
+      ];
+      for (const b of blocks) {
+        const r = await c.block(b);
+        out.push(
+          toHex(r.appHash),
+          JSON.stringify(byKey(r.validatorUpdates), (_, v) => String(v)),
+        );
+      }
+      return out;
+    };
+    assert.deepEqual(await run(), await run());
+  });
+});
