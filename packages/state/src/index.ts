@@ -10,3 +10,4 @@ export * from "./modules/auth/keeper.js";
 export * from "./modules/auth/keys.js";
 export * from "./modules/auth/module.js";
 export * from "./modules/bank/index.js";
+export * from "./modules/validator/index.js";

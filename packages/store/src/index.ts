@@ -5,6 +5,8 @@
 export { StoreErrors } from "./errors.js";
 export { LmdbCommitStore, type LmdbStoreOptions, open } from "./lmdb.js";
 export { MemoryCommitStore } from "./memory.js";
+export { StateExport } from "./tree-export.js";
+export { StoreImport } from "./tree-import.js";
 export {
   type CommitSet,
   type CommitStoreOptions,

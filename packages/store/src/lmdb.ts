@@ -8,7 +8,8 @@
  * - `roots`: root record per kept version, key = u64 BE version.
  * - `flat`:  latest value of every key, key = state key (for fast reads and
  *            ordered range queries at the latest version).
- * - `meta`:  `format` = 1.
+ * - `meta`:  `format` = 1; `importing` while a state-sync import is written
+ *            (an import interrupted by a crash is undone when the store is reopened).
  *
  * A commit writes all of them in one write transaction, so a crash before it
  * commits leaves the previous version intact and a crash after loses nothing.
@@ -43,6 +44,7 @@ export interface LmdbStoreOptions extends CommitStoreOptions {
 
 const FORMAT = 1;
 const FORMAT_KEY = utf8("format");
+const IMPORTING_KEY = utf8("importing");
 const APPEND = { append: true } as const;
 const LOWEST_KEY = new Uint8Array([0]);
 /** lmdb's TransactionFlags SYNCHRONOUS_COMMIT | NO_SYNC_FLUSH: commit before returning, fsync later. */
@@ -75,6 +77,9 @@ class LmdbBackend implements StoreBackend {
   private readonly stale: BinDb;
   private readonly roots: BinDb;
   private readonly flat: BinDb;
+  private readonly meta: BinDb;
+  /** The `importing` mark is written (an import is in progress). */
+  private importMarked = false;
   private readonly noSync: boolean;
   private readonly fsync: boolean;
 
@@ -106,12 +111,25 @@ class LmdbBackend implements StoreBackend {
     this.roots = db("roots");
     this.flat = db("flat");
     const meta = db("meta");
+    this.meta = meta;
     const format = meta.getBinary(FORMAT_KEY);
     if (format === undefined) meta.putSync(FORMAT_KEY, new Uint8Array([FORMAT]));
     else if (format.length !== 1 || format[0] !== FORMAT) {
       void this.env.close();
       throw new InvariantViolation(`unsupported store format ${format.length === 1 ? format[0] : "?"} in ${path}`);
     }
+    // A state-sync import that never finished: start empty again.
+    if (meta.getBinary(IMPORTING_KEY) !== undefined) this.env.transactionSync(() => this.clearAll());
+  }
+
+  /** Deletes all data and the import mark. Runs inside a write transaction. */
+  private clearAll(): void {
+    this.nodes.clearSync();
+    this.stale.clearSync();
+    this.roots.clearSync();
+    this.flat.clearSync();
+    this.meta.removeSync(IMPORTING_KEY);
+    this.importMarked = false;
   }
 
   getNode(key: Uint8Array): Uint8Array | undefined {
@@ -215,6 +233,36 @@ class LmdbBackend implements StoreBackend {
     const oldRoots: Uint8Array[] = [];
     for (const k of this.roots.getKeys({ end: u64Bytes(oldest) })) oldRoots.push(new Uint8Array(k as Buffer));
     for (const k of oldRoots) this.roots.removeSync(k);
+  }
+
+  importPut(nodeKeys: readonly Uint8Array[], nodeValues: readonly Uint8Array[], flat: readonly Entry[]): void {
+    // Nodes in key order: consecutive puts then often hit the same B-tree page.
+    const order = nodeKeys.map((_, i) => i).sort((a, b) => Buffer.compare(nodeKeys[a]!, nodeKeys[b]!));
+    this.env.transactionSync(() => {
+      if (!this.importMarked) this.meta.putSync(IMPORTING_KEY, new Uint8Array([1]));
+      for (const i of order) this.nodes.putSync(nodeKeys[i]!, nodeValues[i]!);
+      for (const [key, value] of flat) this.flat.putSync(key, value);
+    }, TXN_COMMIT_NO_FLUSH);
+    this.importMarked = true;
+  }
+
+  importFinish(version: number, root: Uint8Array): void {
+    // Default flags: commit and wait for the disk (unless noSync).
+    this.env.transactionSync(() => {
+      const old: Uint8Array[] = [];
+      for (const k of this.roots.getKeys()) old.push(new Uint8Array(k as Buffer));
+      for (const k of old) this.roots.removeSync(k);
+      this.roots.putSync(u64Bytes(version), root);
+      this.meta.removeSync(IMPORTING_KEY);
+    });
+    this.importMarked = false;
+  }
+
+  reset(root: Uint8Array): void {
+    this.env.transactionSync(() => {
+      this.clearAll();
+      this.roots.putSync(u64Bytes(0), root);
+    });
   }
 
   nodeCount(): number {

@@ -91,6 +91,28 @@ class MemoryBackend implements StoreBackend {
     this.range = { oldest, last: c.version };
   }
 
+  importPut(nodeKeys: readonly Uint8Array[], nodeValues: readonly Uint8Array[], flat: readonly Entry[]): void {
+    for (let i = 0; i < nodeKeys.length; i++) this.nodes.set(bytesKey(nodeKeys[i]!), nodeValues[i]!.slice());
+    for (const [key, value] of flat) this.flat.set(bytesKey(key), value);
+    if (flat.length > 0) this.sorted = undefined;
+  }
+
+  importFinish(version: number, root: Uint8Array): void {
+    this.roots.clear();
+    this.roots.set(version, root);
+    this.range = { oldest: version, last: version };
+  }
+
+  reset(root: Uint8Array): void {
+    this.nodes.clear();
+    this.roots.clear();
+    this.flat.clear();
+    this.stale.clear();
+    this.sorted = undefined;
+    this.roots.set(0, root);
+    this.range = { oldest: 0, last: 0 };
+  }
+
   async flush(): Promise<void> {}
   async close(): Promise<void> {}
 

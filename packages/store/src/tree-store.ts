@@ -19,6 +19,8 @@ import {
   type RootRecord,
   type TreeUpdate,
 } from "./tree.js";
+import { StateExport, TreeWalker } from "./tree-export.js";
+import { StoreImport } from "./tree-import.js";
 
 /**
  * Longest state key accepted: LMDB's key size limit with 4 KiB pages (keys are
@@ -61,6 +63,16 @@ export interface StoreBackend extends NodeStorage {
   iterateLatest(start?: Uint8Array, end?: Uint8Array, reverse?: boolean): Iterable<Entry>;
   /** Applies a commit atomically; its effects are visible when this returns. */
   apply(c: CommitSet): void;
+  /**
+   * State-sync import into an empty backend: writes tree nodes (all new, in
+   * any order) and flat entries, with no root record yet. The backend marks
+   * itself as mid-import, so that one interrupted by a crash is undone on reopening.
+   */
+  importPut(nodeKeys: readonly Uint8Array[], nodeValues: readonly Uint8Array[], flat: readonly Entry[]): void;
+  /** Ends an import, atomically and durably: `root` becomes `version`'s record, the only one kept. */
+  importFinish(version: number, root: Uint8Array): void;
+  /** Deletes everything (nodes, stale index, roots, flat table, import mark); `root` becomes version 0's record. */
+  reset(root: Uint8Array): void;
   /** Number of stored tree nodes, over all kept versions. */
   nodeCount(): number;
   /** Resolves when everything applied so far is durable. */
@@ -98,6 +110,10 @@ export class TreeCommitStore implements CommitStore {
   private lastRoot: RootRecord;
   private staged: Staged | undefined;
   private closed = false;
+  /** A bulk import (state sync) is in progress. */
+  private importing = false;
+  /** Versions being exported (count per version): not pruned until released. */
+  private readonly pins = new Map<number, number>();
   private readonly keepRecent: number;
   private readonly latestView: KVRead;
 
@@ -169,6 +185,7 @@ export class TreeCommitStore implements CommitStore {
 
   stage(writes: readonly Write[]): Uint8Array {
     this.assertOpen();
+    this.assertNotImporting();
     let prev: Uint8Array | undefined;
     for (const [key] of writes) {
       if (key.length === 0 || key.length > MAX_KEY_BYTES) {
@@ -189,9 +206,12 @@ export class TreeCommitStore implements CommitStore {
     this.assertOpen();
     const st = this.staged;
     if (st === undefined) throw new InvariantViolation("commit() without stage()");
+    this.assertNotImporting();
     if (st.version !== this.last + 1)
       throw new InvariantViolation("the staged writes were computed against an older version");
-    const oldest = this.keepRecent > 0 ? Math.max(this.oldest, st.version - this.keepRecent + 1) : this.oldest;
+    let oldest = this.keepRecent > 0 ? Math.max(this.oldest, st.version - this.keepRecent + 1) : this.oldest;
+    // A version being exported stays until its export ends (pins are >= this.oldest).
+    for (const v of this.pins.keys()) oldest = Math.min(oldest, v);
     this.backend.apply({
       version: st.version,
       root: encodeRootRecord(st.update.root),
@@ -216,6 +236,68 @@ export class TreeCommitStore implements CommitStore {
     return { value: value?.slice(), proof: encodeProof(proof) };
   }
 
+  /**
+   * Every (key, value) of a retained version, in ascending order of key hash,
+   * read in bounded batches from the tree of that version (so newer commits do
+   * not disturb it). The version is not pruned until the export ends or is
+   * closed. Fails with `store.version_pruned` or `store.unknown_version`.
+   */
+  exportVersion(version: bigint): StateExport {
+    this.assertNotImporting();
+    const v = this.check(version);
+    this.pins.set(v, (this.pins.get(v) ?? 0) + 1);
+    const release = () => {
+      const n = (this.pins.get(v) ?? 1) - 1;
+      if (n > 0) this.pins.set(v, n);
+      else this.pins.delete(v);
+    };
+    return new StateExport(
+      BigInt(v),
+      this.rootRecord(v).hash.slice(),
+      new TreeWalker(this.backend, this.rootRecord(v)),
+      release,
+      () => this.assertOpen(),
+    );
+  }
+
+  /**
+   * Starts a bulk import (state sync) of a whole state into this store, which
+   * must be empty (no version but 0), as `version` (>= 1). Staged writes are
+   * dropped; stage and commit are refused until the import ends. See
+   * {@link StoreImport}: on success the store holds `version` only and carries
+   * on from there like any store; on failure it is empty again.
+   */
+  beginImport(version: bigint): StoreImport {
+    this.assertOpen();
+    this.assertNotImporting();
+    if (this.last !== 0) throw new InvariantViolation(`an import needs an empty store; this one is at ${this.last}`);
+    const v = versionNumber(version);
+    if (v < 1) throw new InvariantViolation(`cannot import as version ${version}`);
+    this.staged = undefined;
+    this.importing = true;
+    return new StoreImport(BigInt(v), {
+      maxKeyBytes: MAX_KEY_BYTES,
+      assertOpen: () => this.assertOpen(),
+      put: (nodeKeys, nodeValues, flat) => this.backend.importPut(nodeKeys, nodeValues, flat),
+      accept: async (root) => {
+        this.backend.importFinish(v, encodeRootRecord(root));
+        this.last = v;
+        this.oldest = v;
+        this.lastRoot = root;
+        this.importing = false;
+        await this.backend.flush();
+      },
+      reset: () => {
+        this.importing = false;
+        if (this.closed) return; // a persistent store undoes the import when reopened
+        this.backend.reset(encodeRootRecord(EMPTY_ROOT_RECORD));
+        this.last = 0;
+        this.oldest = 0;
+        this.lastRoot = EMPTY_ROOT_RECORD;
+      },
+    });
+  }
+
   /** Number of stored tree nodes, over all kept versions (a size statistic; may scan). */
   nodeCount(): number {
     this.assertOpen();
@@ -231,6 +313,10 @@ export class TreeCommitStore implements CommitStore {
 
   private assertOpen(): void {
     if (this.closed) throw new InvariantViolation("the store is closed");
+  }
+
+  private assertNotImporting(): void {
+    if (this.importing) throw new InvariantViolation("the store is being imported (state sync)");
   }
 
   /** The version as a number, or a registered error if it is not readable. */

@@ -5,6 +5,7 @@
  * app hash on every node.
  */
 import {
+  bytesEqual,
   decodeTx,
   type Ed25519Verifier,
   fromUtf8,
@@ -26,6 +27,7 @@ import { CacheStore, type CommitStore, type KVStore, ReadOnlyStore } from "../fr
 import type { AuthKeeper } from "../modules/auth/keeper.js";
 import { AppErrors } from "./errors.js";
 import { SignatureCache } from "./signature-cache.js";
+import type { SnapshotProvider } from "./snapshots.js";
 import {
   type App,
   type ApplyChunkResponse,
@@ -61,7 +63,14 @@ export interface AppOptions {
   invariantPeriod?: number;
   /** Heights of state to keep (0 = all); reported as Commit's retain height hint. */
   keepRecent?: number;
+  /**
+   * Where state-sync snapshots are kept and restored (the node's snapshot
+   * manager, over the same store). Without one, the app serves and accepts none.
+   */
+  snapshots?: SnapshotProvider;
 }
+
+export type { ChunkApplied, RestoredState, SnapshotProvider } from "./snapshots.js";
 
 interface Decoded {
   tx: Tx;
@@ -89,6 +98,9 @@ export class UrbisApp implements App {
   private readonly sigCache = new SignatureCache(200_000);
   private readonly invariantPeriod: number;
   private readonly keepRecent: number;
+  private readonly snapshots: SnapshotProvider | undefined;
+  /** Height and trusted app hash of the snapshot being restored (state sync). */
+  private restoring: { height: bigint; appHash: Uint8Array } | undefined;
 
   private chainId = "";
   /** Writes of the block being built (InitChain and FinalizeBlock), not yet committed. */
@@ -105,6 +117,7 @@ export class UrbisApp implements App {
     this.verifier = opts.verifier ?? verifyEd25519;
     this.invariantPeriod = opts.invariantPeriod ?? 0;
     this.keepRecent = opts.keepRecent ?? 0;
+    this.snapshots = opts.snapshots;
     const authMod = opts.modules.find((m) => m.name === "auth") as (Module & { keeper?: AuthKeeper }) | undefined;
     if (!authMod?.keeper) throw new InvariantViolation("the auth module is required");
     this.auth = authMod.keeper;
@@ -169,12 +182,14 @@ export class UrbisApp implements App {
       }
     }
     for (const [m, g] of parsed) m.genesis.init(ctx, g);
+    // The initial validator set; when no module gives one, CometBFT keeps genesis.json's.
+    const validators = this.modules.flatMap((m) => m.initialValidators?.(ctx) ?? []);
     this.assertInvariants(ctx);
     const appHash = this.store.stage(this.blockState.sortedWrites());
     this.genesisState = this.blockState;
     this.checkState = new CacheStore(this.blockState);
     this.lastBlockTimeMs = req.timeMs;
-    return { appHash, validators: [] };
+    return { appHash, validators };
   }
 
   checkTx(req: CheckTxRequest): CheckTxResponse {
@@ -255,10 +270,12 @@ export class UrbisApp implements App {
     const events: Event[] = [];
     const ctx: Context = { block, store: this.blockState, emit: (e) => events.push(e) };
     for (const m of this.modules) m.endBlock?.(ctx);
+    // The block's validator set changes; CometBFT applies them from height + 2.
+    const validatorUpdates = this.modules.flatMap((m) => m.validatorUpdates?.(ctx) ?? []);
     if (this.invariantPeriod > 0 && req.height % BigInt(this.invariantPeriod) === 0n) this.assertInvariants(ctx);
     const appHash = this.store.stage(this.blockState.sortedWrites());
     this.lastBlockTimeMs = req.timeMs;
-    return { txResults, events, validatorUpdates: [], appHash };
+    return { txResults, events, validatorUpdates, appHash };
   }
 
   async commit(): Promise<CommitResponse> {
@@ -268,6 +285,7 @@ export class UrbisApp implements App {
     this.checkState = new CacheStore(this.store.latest());
     const h = this.store.lastVersion();
     const retain = this.keepRecent > 0 && h > BigInt(this.keepRecent) ? h - BigInt(this.keepRecent) + 1n : 0n;
+    this.snapshots?.afterCommit?.(h, this.lastBlockTimeMs);
     return { retainHeight: retain };
   }
 
@@ -314,22 +332,57 @@ export class UrbisApp implements App {
     }
   }
 
-  // State sync: without a snapshot provider this node serves none and accepts none.
-  // (Filled in by the state-sync work: see AppOptions.snapshots.)
+  // State sync: delegated to AppOptions.snapshots (see snapshots.ts); without
+  // a provider this node serves none and accepts none.
   async listSnapshots(): Promise<Snapshot[]> {
-    return [];
+    return this.snapshots ? this.snapshots.listSnapshots() : [];
   }
 
-  async offerSnapshot(_snapshot: Snapshot, _appHash: Uint8Array): Promise<OfferSnapshotResult> {
-    return OfferSnapshotResult.Reject;
+  async offerSnapshot(snapshot: Snapshot, appHash: Uint8Array): Promise<OfferSnapshotResult> {
+    if (!this.snapshots) return OfferSnapshotResult.Reject;
+    // Only an empty node restores a snapshot (CometBFT state-syncs only then).
+    if (this.store.lastVersion() !== 0n) return OfferSnapshotResult.Abort;
+    this.restoring = undefined;
+    const result = await this.snapshots.beginRestore(snapshot, appHash);
+    if (result === OfferSnapshotResult.Accept) this.restoring = { height: snapshot.height, appHash: appHash.slice() };
+    return result;
   }
 
-  async loadSnapshotChunk(_height: bigint, _format: number, _chunk: number): Promise<Uint8Array> {
-    return new Uint8Array(0);
+  async loadSnapshotChunk(height: bigint, format: number, chunk: number): Promise<Uint8Array> {
+    return this.snapshots ? this.snapshots.loadChunk(height, format, chunk) : new Uint8Array(0);
   }
 
-  async applySnapshotChunk(_index: number, _chunk: Uint8Array, _sender: string): Promise<ApplyChunkResponse> {
-    return { result: ApplyChunkResult.Abort, refetchChunks: [], rejectSenders: [] };
+  async applySnapshotChunk(index: number, chunk: Uint8Array, sender: string): Promise<ApplyChunkResponse> {
+    const target = this.restoring;
+    if (!this.snapshots || !target) return { result: ApplyChunkResult.Abort, refetchChunks: [], rejectSenders: [] };
+    const { complete, ...res } = await this.snapshots.applyChunk(index, chunk, sender);
+    if (res.result === ApplyChunkResult.RejectSnapshot || res.result === ApplyChunkResult.Abort) {
+      this.restoring = undefined;
+    }
+    if (res.result !== ApplyChunkResult.Accept || !complete) return res;
+    this.restoring = undefined;
+    const restored = await this.snapshots.finishRestore();
+    if (!restored) return { result: ApplyChunkResult.RejectSnapshot, refetchChunks: [], rejectSenders: [] };
+    const root = this.store.rootAt(target.height);
+    if (
+      restored.height !== target.height ||
+      this.store.lastVersion() !== target.height ||
+      root === undefined ||
+      !bytesEqual(root, target.appHash)
+    ) {
+      throw new InvariantViolation(`the restored state is not the trusted state of height ${target.height}`);
+    }
+    this.afterRestore(restored.lastBlockTimeMs);
+    return res;
+  }
+
+  /** Reloads what the app caches from the freshly restored state. */
+  private afterRestore(lastBlockTimeMs: bigint): void {
+    this.chainId = this.readChainId() ?? "";
+    this.genesisState = undefined;
+    this.blockState = new CacheStore(this.store.latest());
+    this.checkState = new CacheStore(this.store.latest());
+    this.lastBlockTimeMs = lastBlockTimeMs;
   }
 
   /** Runs every invariant on the given state; a failure halts the node. */
