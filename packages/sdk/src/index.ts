@@ -4,5 +4,6 @@ export * from "./client/index.js";
 export * from "./errors.js";
 export * from "./keys.js";
 export * from "./keystore.js";
+export * from "./light/index.js";
 export * from "./proofs.js";
 export * from "./tx-builder.js";
