@@ -57,3 +57,32 @@ export function buildGenesis(spec: GenesisSpec): GenesisDoc {
     },
   };
 }
+
+/** A validator of the genesis: an organization and its CometBFT consensus key. */
+export interface ValidatorSpec {
+  /** The operating organization. */
+  name: string;
+  publicKey: Uint8Array;
+  power: bigint;
+}
+
+/**
+ * Adds the `validator` module's section to a genesis: the initial validator
+ * set and the authority allowed to change it (until governance takes over).
+ */
+export function withValidators(doc: GenesisDoc, authority: string, validators: ValidatorSpec[]): GenesisDoc {
+  return {
+    ...doc,
+    appState: {
+      ...doc.appState,
+      validator: {
+        params: { authority },
+        validators: validators.map((v) => ({
+          name: v.name,
+          publicKey: Buffer.from(v.publicKey).toString("base64"),
+          power: v.power.toString(),
+        })),
+      },
+    },
+  };
+}

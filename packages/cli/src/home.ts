@@ -13,6 +13,27 @@ export interface NodeConfig {
   blockIntervalMs: number;
   /** Versions of state to keep for proofs (0 = all). */
   keepRecent: number;
+  /** Consensus engine: the embedded solo engine (default) or CometBFT. */
+  engine?: "solo" | "cometbft";
+  /** CometBFT settings (engine "cometbft"); its home is `<home>/cometbft`. */
+  cometbft?: CometConfig;
+}
+
+/** The CometBFT part of config.json. */
+export interface CometConfig {
+  moniker: string;
+  rpcPort: number;
+  p2pPort: number;
+  /** `id@127.0.0.1:port` of the other validators. */
+  persistentPeers: string[];
+  /** Pause after each commit (CometBFT's timeout_commit). */
+  timeoutCommitMs: number;
+  /** Set on a node that joins by state sync. */
+  stateSync?: { rpcServers: string[]; trustHeight: string; trustHash: string };
+  /** Take a state-sync snapshot every N heights (0 = never). */
+  snapshotInterval?: number;
+  /** Snapshots to keep (default 2). */
+  snapshotKeep?: number;
 }
 
 /** Default home: $URBIS_HOME or ~/.urbis. */
@@ -28,6 +49,7 @@ export function homePaths(home: string) {
     genesis: join(home, "genesis.json"),
     keys: join(home, "keys"),
     data: join(home, "data"),
+    cometbft: join(home, "cometbft"),
   };
 }
 

@@ -6,6 +6,7 @@ import { registerKeys } from "./commands/keys.js";
 import { registerQuery } from "./commands/query.js";
 import { registerStart } from "./commands/start.js";
 import { registerStatus } from "./commands/status.js";
+import { registerTestnet } from "./commands/testnet.js";
 import { registerTx } from "./commands/tx.js";
 import { EXIT, reportError } from "./output.js";
 
@@ -25,6 +26,7 @@ registerKeys(program);
 registerTx(program);
 registerQuery(program);
 registerStatus(program);
+registerTestnet(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -25,4 +25,14 @@ export const NodeErrors = {
   heightPruned: registerError("node", 4, "height_pruned", "The requested height was pruned from the block store.", 410),
   /** The genesis document cannot drive this engine. */
   invalidGenesis: registerError("node", 5, "invalid_genesis", "The genesis document is unusable by the node.", 400),
+  /** The CometBFT binary is missing and cannot be installed, or CometBFT failed to start. */
+  engineUnavailable: registerError(
+    "node",
+    6,
+    "engine_unavailable",
+    "The consensus engine (CometBFT) is not installed or did not start.",
+    503,
+  ),
+  /** CometBFT's RPC answered with an error or not at all. */
+  engineRpc: registerError("node", 7, "engine_rpc", "The consensus engine's RPC failed.", 502),
 };

@@ -1,7 +1,9 @@
-/** Starts a whole node: the solo engine plus the REST API in front of it. */
+/** Starts a whole node: an engine (solo or CometBFT) plus the REST API in front of it. */
 import type { GenesisDoc } from "@urbis/state";
 import { createApiServer } from "./api/server.js";
-import { registerEngineMetrics, type StartSoloNodeOptions, startSoloNode } from "./solo/index.js";
+import { type StartCometNodeOptions, startCometNode } from "./cometbft/index.js";
+import type { NodeService } from "./service.js";
+import { type EngineMetrics, registerEngineMetrics, type StartSoloNodeOptions, startSoloNode } from "./solo/index.js";
 
 /** Options of {@link startNode}. */
 export interface StartNodeOptions {
@@ -17,14 +19,22 @@ export interface StartNodeOptions {
   logs?: boolean;
   /** Per-client request rate limit. Default 1000 requests/s. */
   rateLimitPerSecond?: number;
-  /** Passed through to the engine (block size, mempool, workers, …). */
+  /** Passed through to the solo engine (block size, mempool, workers, …). */
   engine?: Partial<StartSoloNodeOptions>;
+  /** Run behind CometBFT instead of the solo engine. */
+  cometbft?: Omit<StartCometNodeOptions, "home" | "genesis" | "keepRecent">;
 }
 
 /** A running node. */
 export interface RunningNode {
   /** Base URL of the API, e.g. http://127.0.0.1:8680. */
   url: string;
+  /** Which engine runs. */
+  engine: "solo" | "cometbft";
+  /** CometBFT's RPC URL (cometbft engine only). */
+  rpcUrl?: string;
+  /** CometBFT's process id (cometbft engine only). */
+  cometPid?: number;
   /** Last committed height. */
   height(): bigint;
   /** Stops the API, then the engine, and closes the stores. */
@@ -33,35 +43,59 @@ export interface RunningNode {
 
 /** Opens the node in `dataDir` (creating the chain from `genesis` on first run) and serves its API. */
 export async function startNode(o: StartNodeOptions): Promise<RunningNode> {
-  const engine = await startSoloNode({
-    home: o.dataDir,
-    genesis: o.genesis,
-    ...(o.blockIntervalMs !== undefined ? { blockIntervalMs: o.blockIntervalMs } : {}),
-    ...(o.keepRecent !== undefined ? { keepRecent: o.keepRecent } : {}),
-    ...o.engine,
-  });
+  let node: NodeService;
+  let metrics: EngineMetrics | undefined;
+  let closeEngine: () => Promise<void>;
+  let rpcUrl: string | undefined;
+  let cometPid: number | undefined;
+  if (o.cometbft) {
+    const c = await startCometNode({
+      ...o.cometbft,
+      home: o.dataDir,
+      genesis: o.genesis,
+      ...(o.keepRecent !== undefined ? { keepRecent: o.keepRecent } : {}),
+    });
+    node = c.engine;
+    rpcUrl = c.rpcUrl;
+    cometPid = c.cometPid;
+    closeEngine = () => c.close();
+  } else {
+    const engine = await startSoloNode({
+      home: o.dataDir,
+      genesis: o.genesis,
+      ...(o.blockIntervalMs !== undefined ? { blockIntervalMs: o.blockIntervalMs } : {}),
+      ...(o.keepRecent !== undefined ? { keepRecent: o.keepRecent } : {}),
+      ...o.engine,
+    });
+    node = engine;
+    metrics = engine.metrics;
+    closeEngine = () => engine.close();
+  }
   let api: Awaited<ReturnType<typeof createApiServer>>;
   let url: string;
   try {
     api = await createApiServer({
-      node: engine,
+      node,
       logger: o.logs ?? true,
       bodyLimit: 16 * 1024 * 1024,
       rateLimit: { perClientPerSecond: o.rateLimitPerSecond ?? 1000 },
-      engineMetrics: engine.metrics,
+      ...(metrics ? { engineMetrics: metrics } : {}),
     });
-    registerEngineMetrics(engine.metrics, api.metrics.registry);
+    if (metrics) registerEngineMetrics(metrics, api.metrics.registry);
     url = await api.listen({ host: o.host, port: o.port });
   } catch (e) {
-    await engine.close();
+    await closeEngine();
     throw e;
   }
   return {
     url,
-    height: () => engine.status().latestHeight,
+    engine: o.cometbft ? "cometbft" : "solo",
+    ...(rpcUrl ? { rpcUrl } : {}),
+    ...(cometPid !== undefined ? { cometPid } : {}),
+    height: () => node.status().latestHeight,
     async close() {
       await api.close();
-      await engine.close();
+      await closeEngine();
     },
   };
 }

@@ -1,7 +1,6 @@
 /**
- * What an engine offers the API server, CLI and tests. Both engines (solo,
- * and CometBFT in a later issue) implement it, so the API works unchanged
- * against either.
+ * What an engine offers the API server, CLI and tests. Both engines (solo and
+ * CometBFT) implement it, so the API works unchanged against either.
  */
 import type { Event, TxResult } from "@urbis/state";
 
@@ -108,8 +107,10 @@ export interface NodeService {
    * parallel, so a client may send a signer's sequences back to back.
    */
   submit(tx: Uint8Array, wait: SubmitWait, timeoutMs?: number): Promise<SubmitResult>;
-  block(height: bigint): BlockRecord | undefined;
-  tx(hash: string): TxRecord | undefined;
+  /** A committed block, or undefined if not (or no longer) stored. */
+  block(height: bigint): Promise<BlockRecord | undefined>;
+  /** A committed transaction by hex hash, or undefined. */
+  tx(hash: string): Promise<TxRecord | undefined>;
   /** ABCI-style query: `/store` (raw key) or `/<module>/<query>` (JSON params in data). */
   query(path: string, data: Uint8Array, height: bigint, prove: boolean): QueryResult;
   /**

@@ -1,7 +1,7 @@
 /** Registers `urbis init`. */
 import type { Command } from "commander";
 import { defaultHome } from "../home.js";
-import { print } from "../output.js";
+import { CliError, EXIT, print } from "../output.js";
 import { init } from "./init.js";
 
 /** Registers `urbis init`. */
@@ -21,8 +21,18 @@ export function registerInit(program: Command): void {
     .option("--decimals <n>", "decimals of the city currency", (v) => Number.parseInt(v, 10))
     .option("--passphrase-file <file>", "file holding the passphrase for new keys")
     .option("--force", "overwrite an existing genesis")
+    .option(
+      "--engine <engine>",
+      "consensus engine: solo (embedded) or cometbft (this node is the single validator)",
+      "solo",
+    )
+    .option("--rpc-port <port>", "CometBFT RPC port (engine cometbft)", (v) => Number.parseInt(v, 10))
+    .option("--p2p-port <port>", "CometBFT p2p port (engine cometbft)", (v) => Number.parseInt(v, 10))
     .action(async (o) => {
       const g = program.opts();
+      if (o.engine !== "solo" && o.engine !== "cometbft") {
+        throw new CliError(`--engine must be solo or cometbft, not ${o.engine}`, EXIT.usage);
+      }
       const r = await init({ ...o, home: g.home ?? defaultHome() });
       print(r, g.json);
     });

@@ -1,8 +1,9 @@
 /** `urbis init`: a home with config, genesis and keys. */
 import { existsSync, writeFileSync } from "node:fs";
+import { ensureCometbft, initCometHome, validatorPublicKey } from "@urbis/node";
 import { KeyPair } from "@urbis/sdk";
 import { DEMO_ACCOUNTS, DEMO_PASSPHRASE, demoGenesisSpec, demoKey } from "../demo.js";
-import { buildGenesis, DEFAULT_CURRENCY } from "../genesis.js";
+import { buildGenesis, DEFAULT_CURRENCY, withValidators } from "../genesis.js";
 import { homePaths, type NodeConfig, saveKey, writeConfig } from "../home.js";
 import { CliError, EXIT } from "../output.js";
 import { getPassphrase } from "../passphrase.js";
@@ -22,6 +23,11 @@ export interface InitOptions {
   decimals?: number;
   passphraseFile?: string;
   force?: boolean;
+  /** "cometbft": also create a CometBFT home whose key is the chain's single validator. */
+  engine?: "solo" | "cometbft";
+  /** CometBFT RPC and p2p ports (engine cometbft). Default 26657, 26656. */
+  rpcPort?: number;
+  p2pPort?: number;
 }
 
 /** Creates a node home. Demo homes get the well-known demo keys (passphrase "demo"). */
@@ -77,6 +83,21 @@ export async function init(
       balances: [{ address: treasury.address, amount: supply }],
       assetCreators: [treasury.address],
     });
+  }
+  if (o.engine === "cometbft") {
+    initCometHome(ensureCometbft(), paths.cometbft);
+    const treasury = accounts.find((a) => a.name === "treasury")?.address as string;
+    genesis = withValidators(genesis, treasury, [
+      { name: "city-hall", publicKey: validatorPublicKey(paths.cometbft), power: 10n },
+    ]);
+    config.engine = "cometbft";
+    config.cometbft = {
+      moniker: "city-hall",
+      rpcPort: o.rpcPort ?? 26657,
+      p2pPort: o.p2pPort ?? 26656,
+      persistentPeers: [],
+      timeoutCommitMs: o.blockInterval ?? 1000,
+    };
   }
   writeConfig(o.home, config);
   writeFileSync(paths.genesis, `${JSON.stringify(genesis, null, 2)}\n`);

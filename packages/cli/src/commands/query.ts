@@ -30,6 +30,13 @@ export function registerQuery(program: Command): void {
     .description("every asset with its issuer and supply")
     .action(async () => print(await client().moduleQuery("bank", "assets", {}), g().json));
 
+  q.command("validators")
+    .description(
+      "the validator set as the app holds it, with total power; CometBFT signs with a change made in block H " +
+        "from block H+2 (each validator's effectiveHeight)",
+    )
+    .action(async () => print(await client().moduleQuery("validator", "validators", {}), g().json));
+
   q.command("module <path> [params...]")
     .description("any module query, e.g. 'urbis query module bank/balance address=urbis1… denom=ucity'")
     .action(async (path: string, params: string[]) => {

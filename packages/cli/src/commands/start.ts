@@ -1,10 +1,10 @@
 /** `urbis start`: run a node from a home folder. */
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { type GenesisDoc, startNode } from "@urbis/node";
+import { type GenesisDoc, type StartNodeOptions, startNode } from "@urbis/node";
 import type { Command } from "commander";
-import { defaultHome, homePaths, readConfig } from "../home.js";
-import { print } from "../output.js";
+import { defaultHome, homePaths, type NodeConfig, readConfig } from "../home.js";
+import { CliError, EXIT, print } from "../output.js";
 import { withProgress } from "../progress.js";
 import { init } from "./init.js";
 
@@ -12,19 +12,28 @@ import { init } from "./init.js";
 export function registerStart(program: Command): void {
   program
     .command("start")
-    .description("run a node (the embedded solo engine) and its REST API")
-    .option("--demo", "use (and create on first run) the demo city in ./.urbis/demo")
+    .description("run a node (the embedded solo engine, or the app behind CometBFT) and its REST API")
+    .option(
+      "--demo",
+      "use (and create on first run) the demo city in ./.urbis/demo (./.urbis/demo-cometbft with --engine cometbft)",
+    )
+    .option("--engine <engine>", "consensus engine: solo or cometbft (overrides config)")
     .option("--host <host>", "API listen address (overrides config)")
     .option("--port <port>", "API port (overrides config; 0 = any free port)", (v) => Number.parseInt(v, 10))
     .option("--block-interval <ms>", "milliseconds between blocks (overrides config)", (v) => Number.parseInt(v, 10))
     .action(async (o) => {
       const g = program.opts();
-      const home = o.demo && !g.home ? resolve(".urbis/demo") : (g.home ?? defaultHome());
+      if (o.engine !== undefined && o.engine !== "solo" && o.engine !== "cometbft") {
+        throw new CliError(`--engine must be solo or cometbft, not ${o.engine}`, EXIT.usage);
+      }
+      const demoDir = o.engine === "cometbft" ? ".urbis/demo-cometbft" : ".urbis/demo";
+      const home = o.demo && !g.home ? resolve(demoDir) : (g.home ?? defaultHome());
       if (o.demo && !existsSync(homePaths(home).genesis)) {
         process.stderr.write(`creating the demo city in ${home} …\n`);
-        await init({ home, demo: true });
+        await init({ home, demo: true, engine: o.engine ?? "solo" });
       }
       const config = readConfig(home);
+      const engine = o.engine ?? config.engine ?? "solo";
       const genesis = JSON.parse(readFileSync(homePaths(home).genesis, "utf8")) as GenesisDoc;
       const node = await withProgress(
         "opening the node (replaying any unapplied block)",
@@ -36,13 +45,25 @@ export function registerStart(program: Command): void {
           port: o.port ?? config.api.port,
           blockIntervalMs: o.blockInterval ?? config.blockIntervalMs,
           keepRecent: config.keepRecent,
+          ...(engine === "cometbft" ? { cometbft: cometOptions(home, config) } : {}),
         }),
       );
-      const info = { chainId: genesis.chainId, home, api: node.url, docs: `${node.url}/docs`, height: node.height() };
+      const info = {
+        chainId: genesis.chainId,
+        home,
+        engine: node.engine,
+        api: node.url,
+        docs: `${node.url}/docs`,
+        ...(node.rpcUrl ? { cometbftRpc: node.rpcUrl } : {}),
+        ...(node.cometPid !== undefined ? { cometbftPid: node.cometPid } : {}),
+        height: node.height(),
+        pid: process.pid,
+      };
       if (g.json) print(info, true);
       else {
         process.stdout.write(
           `Urbis node running: chain ${info.chainId}, height ${info.height}\n` +
+            `Engine ${info.engine}${node.rpcUrl ? ` (CometBFT RPC ${node.rpcUrl})` : ""}\n` +
             `API  ${info.api}\nDocs ${info.docs}\nHome ${home}\nPress Ctrl-C to stop.\n`,
         );
       }
@@ -61,4 +82,36 @@ export function registerStart(program: Command): void {
         process.on("SIGTERM", stop);
       });
     });
+}
+
+/** The CometBFT options of a home whose config selects (or is asked for) that engine. */
+function cometOptions(home: string, config: NodeConfig): NonNullable<StartNodeOptions["cometbft"]> {
+  const c = config.cometbft;
+  if (!c) {
+    throw new CliError(
+      `${home} has no CometBFT settings: create it with 'urbis init --engine cometbft' or 'urbis testnet'`,
+      EXIT.usage,
+    );
+  }
+  return {
+    cometHome: homePaths(home).cometbft,
+    snapshotInterval: c.snapshotInterval ?? 0,
+    ...(c.snapshotKeep !== undefined ? { snapshotKeep: c.snapshotKeep } : {}),
+    comet: {
+      moniker: c.moniker,
+      rpcPort: c.rpcPort,
+      p2pPort: c.p2pPort,
+      persistentPeers: c.persistentPeers,
+      timeoutCommitMs: c.timeoutCommitMs,
+      ...(c.stateSync
+        ? {
+            stateSync: {
+              rpcServers: c.stateSync.rpcServers,
+              trustHeight: BigInt(c.stateSync.trustHeight),
+              trustHash: c.stateSync.trustHash,
+            },
+          }
+        : {}),
+    },
+  };
 }

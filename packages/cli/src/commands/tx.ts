@@ -1,6 +1,22 @@
 /** `urbis tx`: sign and submit transactions. */
 
-import { buildTx, burnMsg, createAssetMsg, isAddress, type Msg, mintMsg, multiSendMsg, sendMsg } from "@urbis/sdk";
+import {
+  addValidatorMsg,
+  buildTx,
+  burnMsg,
+  createAssetMsg,
+  fromHex,
+  isAddress,
+  MAX_U64,
+  type Msg,
+  mintMsg,
+  multiSendMsg,
+  removeValidatorMsg,
+  sendMsg,
+  setValidatorPowerMsg,
+  VALIDATOR_KEY_LENGTH,
+  validatorKeyFromBase64,
+} from "@urbis/sdk";
 import type { Command } from "commander";
 import { connect } from "../client.js";
 import { parseCoin } from "../coins.js";
@@ -17,10 +33,38 @@ export function resolveAddress(home: string, nameOrAddress: string): string {
   return k.address;
 }
 
+/**
+ * A validator's Ed25519 public key given on the command line: padded base64
+ * (as `pub_key.value` in CometBFT's priv_validator_key.json) or 64 hex digits.
+ * Whether it is a valid curve point is for the chain to say (`validator.invalid_public_key`).
+ */
+export function parseValidatorKey(s: string): Uint8Array {
+  const t = s.trim();
+  const key = /^[0-9a-fA-F]{64}$/.test(t) ? fromHex(t) : validatorKeyFromBase64(t);
+  if (!key || key.length !== VALIDATOR_KEY_LENGTH) {
+    throw new CliError(
+      `invalid validator key ${JSON.stringify(s)}: expected ${VALIDATOR_KEY_LENGTH} bytes as padded base64 or hex`,
+      EXIT.usage,
+    );
+  }
+  return key;
+}
+
+/** A voting power given on the command line (whether it is allowed is for the chain to say). */
+export function parseVotingPower(s: string): bigint {
+  if (!/^[0-9]+$/.test(s.trim())) throw new CliError(`invalid voting power ${JSON.stringify(s)}`, EXIT.usage);
+  const power = BigInt(s.trim());
+  if (power > MAX_U64) throw new CliError(`voting power ${s} exceeds the largest u64`, EXIT.usage);
+  return power;
+}
+
 /** Registers `urbis tx`. */
 export function registerTx(program: Command): void {
   const tx = program.command("tx").description("sign and submit transactions");
   const bank = tx.command("bank").description("the city currency and issued assets");
+  const validator = tx
+    .command("validator")
+    .description("the CometBFT validator set (only the validator authority may change it)");
   const g = () => program.opts();
   const home = () => g().home ?? defaultHome();
 
@@ -100,6 +144,31 @@ export function registerTx(program: Command): void {
           decimals: Number.parseInt(o.decimals, 10),
           maxSupply: o.maxSupply === undefined ? undefined : BigInt(o.maxSupply),
         }),
+      ]);
+    });
+
+  common(validator.command("add <name> <publicKey> <power>"))
+    .description(
+      "add a validator, e.g. 'urbis tx validator add \"City Hospital\" <base64 key> 100 --from city'; " +
+        "CometBFT uses it from two blocks after the one that includes it",
+    )
+    .action(async (name: string, publicKey: string, power: string, o) => {
+      await send(o, [
+        addValidatorMsg.wrap({ name, publicKey: parseValidatorKey(publicKey), power: parseVotingPower(power) }),
+      ]);
+    });
+
+  common(validator.command("remove <publicKey>"))
+    .description("remove a validator (never the last one; at most 1/3 of the power may change per block)")
+    .action(async (publicKey: string, o) => {
+      await send(o, [removeValidatorMsg.wrap({ publicKey: parseValidatorKey(publicKey) })]);
+    });
+
+  common(validator.command("set-power <publicKey> <power>"))
+    .description("give a validator a new voting power (strictly positive: use remove to remove it)")
+    .action(async (publicKey: string, power: string, o) => {
+      await send(o, [
+        setValidatorPowerMsg.wrap({ publicKey: parseValidatorKey(publicKey), power: parseVotingPower(power) }),
       ]);
     });
 }

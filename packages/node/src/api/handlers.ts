@@ -176,23 +176,23 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
       return { results };
     },
 
-    getTx({ params }) {
+    async getTx({ params }) {
       const hash = params.hash.toLowerCase();
-      const r = node.tx(hash);
+      const r = await node.tx(hash);
       if (!r) throw ApiErrors.notFound.create(`no committed transaction has hash ${hash}`, { hash });
       return txRecordToJson(r);
     },
 
-    getLatestBlock() {
+    async getLatestBlock() {
       const h = node.status().latestHeight;
-      const b = h > 0n ? node.block(h) : undefined;
+      const b = h > 0n ? await node.block(h) : undefined;
       if (!b) throw ApiErrors.notFound.create("no block is committed yet");
       return blockToJson(b);
     },
 
-    getBlock({ params }) {
+    async getBlock({ params }) {
       const h = height(params.height, "height");
-      const b = node.block(h);
+      const b = await node.block(h);
       if (!b) {
         const latest = node.status().latestHeight;
         const why = h > latest ? `the latest is ${latest}` : "it was pruned";
@@ -232,7 +232,7 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
       return { height: r.height.toString(), value: r.value };
     },
 
-    getState({ params, query }) {
+    async getState({ params, query }) {
       const key = fromHex(params.keyHex.toLowerCase());
       const prove = query.prove === "true";
       const r = node.query("/store", key, height(query.height, "height"), prove);
@@ -248,7 +248,7 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
         // `height`: NodeService.block(height).resultAppHash, which is also the
         // appHash in block height+1's header. It is absent only if the block
         // store pruned that block; the proof is still returned.
-        const root = node.block(r.height)?.resultAppHash;
+        const root = (await node.block(r.height))?.resultAppHash;
         if (root !== undefined) out.appHash = root;
       }
       return out;

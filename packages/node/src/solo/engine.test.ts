@@ -55,7 +55,7 @@ describe("SoloEngine", () => {
       // Block 1 commits the genesis state; after it, no empty blocks while idle.
       assert.equal(node.status().latestHeight, 1n, "only the genesis block while idle");
       assert.equal(node.metrics.blocks, 1);
-      assert.equal(node.block(1n)?.txs.length, 0);
+      assert.equal((await node.block(1n))?.txs.length, 0);
 
       const tx = transferTx(alice, 0n, bob.address, 5n);
       const r = await node.submit(tx, "commit");
@@ -68,12 +68,12 @@ describe("SoloEngine", () => {
       // Durable and visible the moment the answer arrives.
       assert.equal(node.blockStore.height(), r.height);
       assert.equal(node.status().latestHeight, r.height);
-      assert.equal(node.tx(r.hash)?.height, r.height);
-      const b = node.block(r.height);
+      assert.equal((await node.tx(r.hash))?.height, r.height);
+      const b = await node.block(r.height);
       assert.ok(b);
       assert.equal(b.hash, node.status().latestBlockHash);
       assert.equal(b.resultAppHash, node.status().latestAppHash);
-      assert.equal(node.block(1n)?.header.lastBlockHash, "");
+      assert.equal((await node.block(1n))?.header.lastBlockHash, "");
       const bal = node.query(
         "/bank/balance",
         new TextEncoder().encode(JSON.stringify({ address: bob.address, denom: "ucity" })),
@@ -106,8 +106,8 @@ describe("SoloEngine", () => {
       const r = await node.submit(transferTx(alice, 0n, bob.address, 5n), "commit");
       assert.equal(r.code, 0, r.log);
       assert.equal(r.height, 2n, "the first transaction goes in the first block after genesis");
-      assert.equal(node.block(1n)?.txs.length, 0);
-      assert.equal(node.block(2n)?.txs.length, 1);
+      assert.equal((await node.block(1n))?.txs.length, 0);
+      assert.equal((await node.block(2n))?.txs.length, 1);
     } finally {
       await node.close();
     }
@@ -283,9 +283,9 @@ describe("SoloEngine", () => {
       assert.equal(r.code, 0, r.log);
       const next = last + 1n;
       assert.equal(r.height, next);
-      assert.equal(node.block(next)?.header.lastBlockHash, before.latestBlockHash);
-      assert.equal(node.block(next)?.header.appHash, before.latestAppHash);
-      assert.ok((node.block(next)?.header.timeMs ?? 0n) > before.latestBlockTimeMs);
+      assert.equal((await node.block(next))?.header.lastBlockHash, before.latestBlockHash);
+      assert.equal((await node.block(next))?.header.appHash, before.latestAppHash);
+      assert.ok(((await node.block(next))?.header.timeMs ?? 0n) > before.latestBlockTimeMs);
     } finally {
       await node.close();
     }
@@ -307,8 +307,8 @@ describe("SoloEngine", () => {
       for (let s = 0n; s < 5n; s++) await node.submit(transferTx(alice, s, bob.address, 1n), "commit");
       const h = node.status().latestHeight;
       await until(() => node.blockStore.base() === h - 1n);
-      assert.equal(node.block(h - 2n), undefined);
-      assert.ok(node.block(h - 1n));
+      assert.equal(await node.block(h - 2n), undefined);
+      assert.ok(await node.block(h - 1n));
       assert.throws(
         () => node.subscribe({ fromHeight: 1n }, () => {}),
         (e) => NodeErrors.heightPruned.is(e),

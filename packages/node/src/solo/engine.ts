@@ -835,11 +835,11 @@ export class SoloEngine implements NodeService {
     return this.fatal;
   }
 
-  block(height: bigint): BlockRecord | undefined {
+  async block(height: bigint): Promise<BlockRecord | undefined> {
     return this.store?.block(height);
   }
 
-  tx(hash: string): TxRecord | undefined {
+  async tx(hash: string): Promise<TxRecord | undefined> {
     return this.store?.tx(hash.toLowerCase());
   }
 

@@ -10,9 +10,10 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { authModule, bankModule, type GenesisDoc, type Module, UrbisApp } from "@urbis/state";
+import { type GenesisDoc, type Module, UrbisApp } from "@urbis/state";
 import { LmdbCommitStore } from "@urbis/store";
 import { nativeEd25519Verifier } from "../crypto/ed25519.js";
+import { defaultModules } from "../modules.js";
 import { SoloEngine, type SoloEngineOptions } from "./engine.js";
 import type { MempoolLimits } from "./mempool.js";
 
@@ -32,7 +33,7 @@ export interface StartSoloNodeOptions {
   /** Data directory; `state/` and `blocks/` are created inside. */
   home: string;
   genesis: GenesisDoc;
-  /** Modules in execution order. Default: auth, bank. */
+  /** Modules in execution order. Default: {@link defaultModules}. */
   modules?: () => Module<any>[];
   /** Time between block attempts (blocks only when there are transactions). Default 1000 ms. */
   blockIntervalMs?: number;
@@ -76,7 +77,7 @@ export async function startSoloNode(opts: StartSoloNodeOptions): Promise<SoloEng
       state = new LmdbCommitStore(join(opts.home, "state"), { keepRecent, noSync });
       return new UrbisApp({
         store: state,
-        modules: opts.modules ? opts.modules() : [authModule(), bankModule()],
+        modules: opts.modules ? opts.modules() : defaultModules(opts.genesis),
         verifier: nativeEd25519Verifier,
         invariantPeriod: opts.invariantPeriod ?? 0,
         keepRecent,
