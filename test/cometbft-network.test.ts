@@ -8,7 +8,19 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Comet38Client } from "@cosmjs/tendermint-rpc";
 import { addValidatorMsg } from "@urbis/protocol";
-import { buildTx } from "@urbis/sdk";
+import {
+  buildTx,
+  CometBlockIdFlag,
+  LightErrors,
+  parseCometCommit,
+  parseCometGenesisValidators,
+  parseCometValidators,
+  toHex,
+  UrbisError,
+  utf8,
+  verifyCometHeader,
+  verifyStateAnswerWithHeader,
+} from "@urbis/sdk";
 import { nodeValidatorKey } from "../packages/cli/src/testnet.js";
 import { TestNetwork, Wallets, waitFor } from "./helpers/network.js";
 
@@ -51,6 +63,26 @@ describe("a 4-validator CometBFT network", { timeout: 600_000 }, () => {
       },
       timeoutMs,
     );
+  }
+
+  /**
+   * What a citizen's browser does: take a state answer with its proof from one
+   * node, and the header of the next height with its commit from CometBFT's RPC
+   * of ANOTHER node, verify the commit's signatures against the trusted
+   * (genesis) validator set, and the proof against the header's app hash.
+   */
+  async function lightVerify(keyHex: string, apiNode: string, rpcNode: string) {
+    const genesis = await net.rpc<unknown>(rpcNode, "genesis");
+    const trusted = parseCometGenesisValidators(genesis);
+    const answer = await net.proc(apiNode).client.state(keyHex, { prove: true });
+    const h = BigInt(answer.height) + 1n;
+    await allAtLeast([rpcNode], h);
+    const signed = parseCometCommit(await net.rpc(rpcNode, "commit", { height: h.toString() }));
+    const validators = parseCometValidators(
+      await net.rpc(rpcNode, "validators", { height: h.toString(), per_page: "100" }),
+    );
+    const header = verifyCometHeader(signed, { chainId: net.net.chainId, trustedValidators: trusted, validators });
+    return { header, verified: verifyStateAnswerWithHeader(keyHex, answer, header), signed, trusted, validators };
   }
 
   it("commits transactions with identical app hashes on every node", async () => {
@@ -108,6 +140,28 @@ describe("a 4-validator CometBFT network", { timeout: 600_000 }, () => {
     } finally {
       client.disconnect();
     }
+  });
+
+  it("lets a client verify a state proof against a header signed by more than 2/3 of the validators", async () => {
+    const [a, b] = net.names as [string, string];
+    const present = toHex(utf8("app/chain_id"));
+    const { verified, signed, trusted } = await lightVerify(present, a, b);
+    assert.equal(verified.anchored, true);
+    assert.ok(verified.value && verified.value.length > 0);
+    const absent = await lightVerify(toHex(utf8("no/such/key")), b, a);
+    assert.equal(absent.verified.anchored, true);
+    assert.equal(absent.verified.value, undefined);
+    // An under-signed commit (two of four signatures dropped) is refused.
+    const sigs = signed.commit.signatures.map((x, i) =>
+      i < 2
+        ? { ...x, flag: CometBlockIdFlag.Absent, validatorAddress: new Uint8Array(0), signature: new Uint8Array(0) }
+        : x,
+    );
+    const under = { ...signed, commit: { ...signed.commit, signatures: sigs } } as typeof signed;
+    assert.throws(
+      () => verifyCometHeader(under, { chainId: net.net.chainId, trustedValidators: trusted }),
+      (e: unknown) => e instanceof UrbisError && e.def === LightErrors.insufficientPower,
+    );
   });
 
   it("keeps going when a validator is killed with -9 during load, loses no acknowledged transaction, and the validator catches up", async () => {
@@ -199,6 +253,10 @@ describe("a 4-validator CometBFT network", { timeout: 600_000 }, () => {
     assert.equal(vals.validators.length, 5);
     const address = (await net.rpc<{ validator_info: { address: string } }>(name, "status")).validator_info.address;
     assert.ok(vals.validators.some((v) => v.address === address));
+    // A light client that trusts only the genesis set still verifies headers of the new set (>1/3 of it signed).
+    const after = await lightVerify(toHex(utf8("app/chain_id")), a, name);
+    assert.equal(after.verified.anchored, true);
+    assert.equal(after.validators.validators.length, 5);
     // It signs: its precommit is in a later commit.
     await waitFor("the new validator to sign a block", async () => {
       const c = await net.rpc<{

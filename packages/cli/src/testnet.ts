@@ -59,6 +59,8 @@ export interface NetworkSpec {
   snapshotInterval?: number;
   /** Snapshots each node keeps. Default 3. */
   snapshotKeep?: number;
+  /** More funded accounts (base units of the city currency) beside the demo ones, e.g. bench senders. */
+  extraBalances?: { address: string; amount: bigint }[];
 }
 
 const networkFile = (dir: string) => join(dir, "network.json");
@@ -135,8 +137,9 @@ export async function createNetwork(spec: NetworkSpec): Promise<Network> {
       validator: true,
     });
   }
+  const demo = demoGenesisSpec(chainId);
   const genesis = withValidators(
-    buildGenesis(demoGenesisSpec(chainId)),
+    buildGenesis({ ...demo, balances: [...demo.balances, ...(spec.extraBalances ?? [])] }),
     demoKey("treasury").address,
     nodes.map((n) => ({
       name: n.name,
