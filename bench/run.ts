@@ -1,7 +1,11 @@
 /**
  * `npm run bench`: solo-node throughput, latency and memory through the REST
- * API, beside this machine's Ed25519 verification ceiling. Appends a dated
- * section to bench/RESULTS.md. Options: --quick (smaller run), --skip-memory.
+ * API, then a 4-validator CometBFT network's throughput and finality (see
+ * cometbft.ts), beside this machine's Ed25519 verification ceiling. Appends a
+ * dated section to bench/RESULTS.md. Options: --quick (smaller run),
+ * --skip-memory, --skip-cometbft (no 4-validator phase), --cometbft-only (the
+ * ceiling and the 4-validator phase only), --timeout-commit=<ms> (CometBFT's
+ * timeout_commit, default 1000), --no-record (print, do not append).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { sign } from "node:crypto";
@@ -11,10 +15,20 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { nativeVerifyRaw } from "@urbis/node";
 import { sha256, txSignHash } from "@urbis/protocol";
+import { type CometbftResult, runCometbftPhase } from "./cometbft.js";
 import { type BenchAccount, benchAccount, signedTransfer } from "./keys.js";
 
 const args = new Set(process.argv.slice(2));
 const QUICK = args.has("--quick");
+const SKIP_COMETBFT = args.has("--skip-cometbft");
+const COMETBFT_ONLY = args.has("--cometbft-only");
+const NO_RECORD = args.has("--no-record");
+const TIMEOUT_COMMIT_MS = Number(
+  process.argv.find((a) => a.startsWith("--timeout-commit="))?.slice("--timeout-commit=".length) ?? 1000,
+);
+if (SKIP_COMETBFT && COMETBFT_ONLY) throw new Error("--skip-cometbft and --cometbft-only exclude each other");
+if (!Number.isInteger(TIMEOUT_COMMIT_MS) || TIMEOUT_COMMIT_MS < 0)
+  throw new Error("--timeout-commit=<ms> needs an integer");
 
 interface NodeProc {
   url: string;
@@ -286,45 +300,80 @@ const started = new Date();
 console.log("Ed25519 ceiling …");
 const ceiling = verifyCeiling();
 console.log(`  ${ceiling} verifications/s on one core`);
-const satSenders = QUICK ? 2000 : 20_000;
-const satPer = QUICK ? 2 : 5;
-console.log(`saturation: ${satSenders * satPer} transfers …`);
-const sat = await saturate(satSenders, satPer);
-console.log("  ", sat, "refusals:", Object.fromEntries(refusals));
-refusals.clear();
-const rate = 5000;
-const rateSeconds = QUICK ? 4 : 10;
-console.log(`offered ${rate}/s for ${rateSeconds}s …`);
-const lat = await offered(rate, rateSeconds);
-console.log("  ", lat, "refusals:", Object.fromEntries(refusals));
-refusals.clear();
+
+let sat: Awaited<ReturnType<typeof saturate>> | undefined;
+let lat: Awaited<ReturnType<typeof offered>> | undefined;
 let mem: Awaited<ReturnType<typeof offered>> | undefined;
-if (!args.has("--skip-memory")) {
-  const total = QUICK ? 100_000 : 1_000_000;
-  console.log(`memory: ${total} funded accounts, then 2000/s for 5s …`);
-  mem = await offered(2000, 5, total - 10_000);
-  console.log("  ", mem);
+if (!COMETBFT_ONLY) {
+  const satSenders = QUICK ? 2000 : 20_000;
+  const satPer = QUICK ? 2 : 5;
+  console.log(`saturation: ${satSenders * satPer} transfers …`);
+  sat = await saturate(satSenders, satPer);
+  console.log("  ", sat, "refusals:", Object.fromEntries(refusals));
+  refusals.clear();
+  const rate = 5000;
+  const rateSeconds = QUICK ? 4 : 10;
+  console.log(`offered ${rate}/s for ${rateSeconds}s …`);
+  lat = await offered(rate, rateSeconds);
+  console.log("  ", lat, "refusals:", Object.fromEntries(refusals));
+  refusals.clear();
+  if (!args.has("--skip-memory")) {
+    const total = QUICK ? 100_000 : 1_000_000;
+    console.log(`memory: ${total} funded accounts, then 2000/s for 5s …`);
+    mem = await offered(2000, 5, total - 10_000);
+    console.log("  ", mem);
+  }
+}
+
+let comet: CometbftResult | undefined;
+if (!SKIP_COMETBFT) {
+  console.log(`4 validators on CometBFT, timeout_commit ${TIMEOUT_COMMIT_MS} ms …`);
+  comet = await runCometbftPhase({ quick: QUICK, timeoutCommitMs: TIMEOUT_COMMIT_MS });
 }
 
 const cpu = cpus()[0]?.model ?? "unknown CPU";
 const fmt = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "n/a");
-const section = `
-## ${started.toISOString().slice(0, 16).replace("T", " ")} UTC — \`npm run bench${QUICK ? " -- --quick" : ""}\`
-
-Machine: ${cpus().length} cores (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}. Solo node in its own process with LMDB storage (block store flushed to disk before each state commit), 1 s blocks, load from a second process over loopback HTTP (\`POST /v1/txs/batch\`, 100 transfers per request).
-
-| measure | result | target |
-|---|---|---|
-| Ed25519 verifications/s, one core (node:crypto) | ${fmt(ceiling)} | ceiling |
+const pct = (n: number) => `${Math.round(n * 100)} %`;
+const flags = process.argv.slice(2).filter((a) => a !== "--no-record");
+const soloRows =
+  sat && lat
+    ? `| Ed25519 verifications/s, one core (node:crypto) | ${fmt(ceiling)} | ceiling |
 | committed transfers/s, saturated (${fmt(sat.offered)} offered, ${fmt(sat.committed)} committed in ${sat.seconds.toFixed(1)} s) | **${fmt(sat.tps)}** | ≥ 8,000 |
 | submit→commit latency at ${fmt(lat.offeredRate)}/s offered (${fmt(lat.committed)} committed): p50 / p99 | ${fmt(lat.p50)} ms / **${fmt(lat.p99)} ms** | p99 < 2,000 ms |
 | node RSS after saturation run: current / peak | ${sat.mem.rssMiB} / ${sat.mem.peakMiB} MiB | |
 ${
   mem
     ? `| node RSS with ${fmt(QUICK ? 100_000 : 1_000_000)} funded accounts: after genesis / after load / peak | ${mem.afterGenesis.rssMiB} / ${mem.mem.rssMiB} / **${mem.mem.peakMiB} MiB** | < 1,024 MiB |
-| latency at ${fmt(mem.offeredRate)}/s offered with those accounts: p50 / p99 | ${fmt(mem.p50)} ms / ${fmt(mem.p99)} ms | |`
+| latency at ${fmt(mem.offeredRate)}/s offered with those accounts: p50 / p99 | ${fmt(mem.p50)} ms / ${fmt(mem.p99)} ms | |
+`
     : ""
-}
+}`
+    : `| Ed25519 verifications/s, one core (node:crypto) | ${fmt(ceiling)} | ceiling |
 `;
-appendFileSync(new URL("./RESULTS.md", import.meta.url), section);
+const cometRows = comet
+  ? `| 4 validators: committed transfers/s, saturated (${fmt(comet.saturation.offered)} offered, ${fmt(comet.saturation.committed)} committed with code 0 in ${comet.saturation.seconds.toFixed(1)} s; ${comet.saturation.blocks} blocks, largest ${fmt(comet.saturation.maxBlockTxs)}) | **${fmt(comet.saturation.tps)}** | ≥ 2,000 |
+| 4 validators: finality (submit → committed on the node it was submitted to) at ${fmt(comet.latency.offeredRate)}/s offered (${fmt(comet.latency.committed)} committed): p50 / p99 | **${fmt(comet.latency.p50)} ms** / ${fmt(comet.latency.p99)} ms | p50 ≤ 1,500 ms |
+| 4 validators: CPU while offering at saturation, in cores: 4 urbis / 4 cometbft / load generator | ${comet.saturation.cpu.urbis.toFixed(2)} / ${comet.saturation.cpu.cometbft.toFixed(2)} / ${comet.saturation.cpu.loadGenerator.toFixed(2)} (${pct(comet.saturation.cpu.urbis / (comet.saturation.cpu.urbis + comet.saturation.cpu.cometbft + comet.saturation.cpu.loadGenerator))} urbis) | |
+`
+  : "";
+const setup = [
+  sat
+    ? "Solo node in its own process with LMDB storage (block store flushed to disk before each state commit), 1 s blocks, load from a second process over loopback HTTP (`POST /v1/txs/batch`, 100 transfers per request)."
+    : "",
+  comet
+    ? `4 validators: ${comet.validators} \`urbis start\` processes, each with its CometBFT v${comet.cometbftVersion} child, on loopback on this one machine; timeout_commit ${comet.timeoutCommitMs} ms (CometBFT's default), mempool 20,000 transactions per node; one pre-signed transfer per sender (sequence 0), offered round-robin through the 4 APIs (\`POST /v1/txs/batch\`, \`wait: "check"\`, 100 per request, 2 in flight per node; a full mempool's refusals offered again); commits counted from the blocks' results (code 0); latency run at ~65 % of the saturated rate.`
+    : "",
+]
+  .filter((x) => x)
+  .join(" ");
+const section = `
+## ${started.toISOString().slice(0, 16).replace("T", " ")} UTC — \`npm run bench${flags.length > 0 ? ` -- ${flags.join(" ")}` : ""}\`
+
+Machine: ${cpus().length} cores (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}. ${setup}
+
+| measure | result | target |
+|---|---|---|
+${soloRows}${cometRows}`;
+if (NO_RECORD) console.log("(--no-record: bench/RESULTS.md left unchanged)");
+else appendFileSync(new URL("./RESULTS.md", import.meta.url), section);
 console.log(section);
