@@ -26,6 +26,7 @@ import {
   sendMsg,
   signTx,
   type TxBody,
+  TxErrors,
   toHex,
   utf8,
 } from "@urbis/protocol";
@@ -447,5 +448,36 @@ describe("App with auth and bank", () => {
     assert.deepEqual(first.txResults, again.txResults);
     await c.app.commit();
     assert.equal(toHex(c.lastHash()), toHex(first.appHash));
+  });
+});
+
+describe("Recheck", () => {
+  it("checks only the envelope again: sequence and expiry, not the messages", async () => {
+    const c = newChain();
+    await c.block([]);
+    const funds = c.balance(alice);
+    // The first transfer spends everything, so the second fails its messages at admission.
+    const first = tx(alice, 0n, [send(bob, funds)]);
+    const second = tx(alice, 1n, [send(bob, 1n)]);
+    const stale = tx(bob, 0n, [send(alice, 1n)], { expiresAtHeight: 2n });
+    assert.equal(c.check(first).code, 0);
+    assert.equal(c.check(second).codespace, "bank");
+    assert.equal(c.check(stale).code, 0);
+    const { results } = await c.block([first]);
+    assert.equal(results[0]?.code, 0);
+    // After block 2: the second transfer's envelope holds (sequence 1 is next) although alice is now broke …
+    const again = c.app.checkTx({ tx: second, type: CheckTxType.Recheck });
+    assert.equal(again.code, 0, again.log);
+    assert.deepEqual(again.events, []);
+    // … the block failing it records the code, and the sequence is consumed.
+    const { results: r3 } = await c.block([second]);
+    assert.equal(r3[0]?.codespace, "bank");
+    assert.equal(c.sequence(alice), 2n);
+    // The stale transaction expired at height 2: Recheck drops it.
+    const expired = c.app.checkTx({ tx: stale, type: CheckTxType.Recheck });
+    assert.equal(expired.code, TxErrors.expired.code);
+    // A used sequence fails Recheck.
+    const replay = c.app.checkTx({ tx: first, type: CheckTxType.Recheck });
+    assert.equal(replay.code, TxErrors.wrongSequence.code);
   });
 });

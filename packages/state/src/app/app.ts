@@ -33,6 +33,7 @@ import {
   type ApplyChunkResponse,
   ApplyChunkResult,
   type CheckTxRequest,
+  CheckTxType,
   type CheckTxResponse,
   type CommitResponse,
   type FinalizeBlockRequest,
@@ -202,6 +203,20 @@ export class UrbisApp implements App {
     if (req.signatureVerified) this.sigCache.add(d.hash);
     const height = this.store.lastVersion() + 1n;
     const block: BlockInfo = { chainId: this.chainId, height, timeMs: this.lastBlockTimeMs };
+    if (req.type === CheckTxType.Recheck) {
+      // After a block, a transaction still waiting is checked again only for what the block can
+      // have changed in its envelope (expiry, sequence, rate). Its messages ran when it was admitted;
+      // FinalizeBlock runs them again and records a failure with its code (as the Cosmos SDK does),
+      // so a full mempool costs one ante check per transaction per block, not a re-execution.
+      const txStore = new CacheStore(this.checkState);
+      try {
+        this.ante(d, block, txStore);
+      } catch (e) {
+        return { ...errorResult(e), hash: d.hash, sender: d.tx.body.signer, sequence: d.tx.body.sequence };
+      }
+      txStore.writeTo(this.checkState);
+      return { ...OK, events: [], hash: d.hash, sender: d.tx.body.signer, sequence: d.tx.body.sequence };
+    }
     const res = this.runTx(d, block, this.checkState, "check");
     return { ...res, hash: d.hash, sender: d.tx.body.signer, sequence: d.tx.body.sequence };
   }
