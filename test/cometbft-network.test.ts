@@ -15,6 +15,7 @@ import {
   parseCometCommit,
   parseCometGenesisValidators,
   parseCometValidators,
+  TxErrors,
   toHex,
   UrbisError,
   utf8,
@@ -122,6 +123,13 @@ describe("a 4-validator CometBFT network", { timeout: 600_000 }, () => {
         assert.equal(b.resultAppHash, bs[0]?.resultAppHash, `app hash after ${h}`);
       }
     }
+    // A forged signature is refused before it reaches CometBFT, with the chain's code.
+    const good = wallets.transfer("alice", "bob", 1n);
+    const forged = new Uint8Array(good.bytes);
+    forged[forged.length - 1] = (forged[forged.length - 1] as number) ^ 1;
+    await assert.rejects(net.proc(names[1] as string).client.submitTx(forged, { wait: "commit" }), (e: unknown) =>
+      TxErrors.badSignature.is(e),
+    );
     const bal = await net.proc(names[3] as string).client.account(wallets.key("alice").address);
     assert.ok(bal.balances.some((c) => c.denom === "ucity" && BigInt(c.amount) >= 1_000_000_000n + 3000n));
   });

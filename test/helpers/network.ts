@@ -77,24 +77,26 @@ export async function startNodeProc(node: NetworkNode): Promise<NodeProc> {
   const exited = new Promise<number | null>((r) => child.once("exit", (c) => r(c)));
   const info = await new Promise<{ api: string; cometbftPid: number }>((resolve, reject) => {
     let buf = "";
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`${node.name} did not start within 120 s; see ${node.home}/urbis.log`));
+    }, 120_000);
     const onData = (d: Buffer) => {
-      buf += d;
       log.write(d);
-      const start = buf.indexOf("{\n");
-      if (start < 0) return;
-      try {
-        const parsed = JSON.parse(buf.slice(start, buf.lastIndexOf("}") + 1)) as { api: string; cometbftPid: number };
-        child.stdout?.off("data", onData);
-        child.stdout?.pipe(log, { end: false });
-        resolve(parsed);
-      } catch {
-        // not complete yet
-      }
+      buf += d;
+      // `--json` prints the start info as an indented object; request logs are one-line JSON.
+      const m = /^\{\n[\s\S]*?\n\}$/m.exec(buf);
+      if (!m) return;
+      child.stdout?.off("data", onData);
+      child.stdout?.pipe(log, { end: false });
+      clearTimeout(timer);
+      resolve(JSON.parse(m[0]) as { api: string; cometbftPid: number });
     };
     child.stdout?.on("data", onData);
-    void exited.then((c) =>
-      reject(new Error(`${node.name} exited with ${c} before starting; see ${node.home}/urbis.log`)),
-    );
+    void exited.then((c) => {
+      clearTimeout(timer);
+      reject(new Error(`${node.name} exited with ${c} before starting; see ${node.home}/urbis.log`));
+    });
   });
   return { node, child, cometPid: info.cometbftPid, client: new UrbisClient({ baseUrl: info.api }), exited };
 }

@@ -22,10 +22,10 @@ import type {
 } from "../service.js";
 import { parseCursor, streamItemsOf } from "../solo/engine.js";
 import type { CommittedBlock } from "./recorder.js";
-import { CometRpc, CometRpcError, type RpcEvent, type RpcTxResult } from "./rpc.js";
+import { CometRpc, CometRpcError, type RpcBroadcast, type RpcEvent, type RpcTxResult } from "./rpc.js";
 
-/** The app as the engine uses it: the App interface plus discovery. */
-export type CometApp = App & { messageTypes(): string[]; queryPaths(): string[] };
+/** The app as the engine uses it: the App interface plus discovery and the signature cache. */
+export type CometApp = App & { messageTypes(): string[]; queryPaths(): string[]; trustSignature(txHash: string): void };
 
 /** Options of {@link CometEngine}. */
 export interface CometEngineOptions {
@@ -37,6 +37,12 @@ export interface CometEngineOptions {
   commitTimeoutMs?: number;
   /** How often CometBFT's sync status is polled. Default 1000 ms. */
   pollMs?: number;
+  /**
+   * Verifies a submitted transaction's signature off the main thread before it
+   * is broadcast (null = valid); the app then skips that check in CheckTx.
+   * Transactions gossiped from other nodes are still verified by CheckTx.
+   */
+  verify?: (tx: Uint8Array) => Promise<{ code: number; codespace: string; log: string } | null>;
 }
 
 interface Waiter {
@@ -104,6 +110,8 @@ export class CometEngine implements NodeService {
   private running = false;
   private poller: NodeJS.Timeout | undefined;
   private readonly pollMs: number;
+  private readonly verify: CometEngineOptions["verify"];
+  private broadcastTail: Promise<void> = Promise.resolve();
 
   constructor(o: CometEngineOptions) {
     this.app = o.app;
@@ -111,6 +119,7 @@ export class CometEngine implements NodeService {
     this.rpc = new CometRpc(o.rpcUrl);
     this.commitTimeoutMs = o.commitTimeoutMs ?? 30_000;
     this.pollMs = o.pollMs ?? 1000;
+    this.verify = o.verify;
     const info = o.app.info();
     this.height = info.lastBlockHeight;
     this.lastAppHash = toHex(info.lastBlockAppHash);
@@ -230,11 +239,33 @@ export class CometEngine implements NodeService {
       const e = TxErrors.tooLarge.create(`transaction is ${tx.length} bytes, at most ${MAX_TX_BYTES}`);
       return { hash, code: e.code, codespace: e.codespace, log: e.message, duplicate: false };
     }
-    // Wait for the commit before broadcasting, so a fast block cannot slip past.
-    const done = wait === "commit" ? this.waitCommit(hash, timeoutMs ?? this.commitTimeoutMs) : undefined;
+    // Signatures verify in parallel on the workers, but broadcasts leave in submission order
+    // (a client may send one account's sequences back to back): each waits for its predecessor.
+    const verified = this.verify ? this.verify(tx) : Promise.resolve(null);
+    const prev = this.broadcastTail;
+    let release: () => void = () => {};
+    this.broadcastTail = new Promise<void>((r) => {
+      release = r;
+    });
+    let bad: Awaited<typeof verified>;
+    let done: ReturnType<CometEngine["waitCommit"]> | undefined;
+    let broadcast: Promise<RpcBroadcast> | undefined;
+    try {
+      bad = await verified;
+      await prev;
+      if (!bad) {
+        if (this.verify) this.app.trustSignature(hash);
+        // Wait for the commit before broadcasting, so a fast block cannot slip past.
+        done = wait === "commit" ? this.waitCommit(hash, timeoutMs ?? this.commitTimeoutMs) : undefined;
+        broadcast = this.rpc.broadcastTxSync(tx);
+      }
+    } finally {
+      void prev.then(release);
+    }
+    if (bad || !broadcast) return { hash, ...(bad ?? { code: 0, codespace: "", log: "" }), duplicate: false };
     let duplicate = false;
     try {
-      const r = await this.rpc.broadcastTxSync(tx);
+      const r = await broadcast;
       if (r.code !== 0) {
         done?.cancel();
         const again = await this.tx(hash);

@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { type GenesisDoc, type Module, UrbisApp } from "@urbis/state";
 import { LmdbCommitStore } from "@urbis/store";
 import { nativeEd25519Verifier } from "../crypto/ed25519.js";
+import { SignatureVerifierPool } from "../crypto/verify-pool.js";
 import { NodeErrors } from "../errors.js";
 import { defaultModules } from "../modules.js";
 import { SnapshotManager } from "../snapshots/index.js";
@@ -50,6 +51,8 @@ export interface StartCometNodeOptions {
   snapshotKeep?: number;
   invariantPeriod?: number;
   commitTimeoutMs?: number;
+  /** Signature worker threads for submitted transactions (0 = inline). Default: one per core, at most 8. */
+  verifierWorkers?: number;
   /** Skip fsync in the state store: throwaway test nodes only. */
   noSync?: boolean;
   /**
@@ -109,10 +112,12 @@ export async function startCometNode(o: StartCometNodeOptions): Promise<CometNod
     invariantPeriod: o.invariantPeriod ?? 0,
     keepRecent,
   });
+  const pool = new SignatureVerifierPool(o.verifierWorkers === undefined ? {} : { size: o.verifierWorkers });
   const engine = new CometEngine({
     app,
     chainId: o.genesis.chainId,
     rpcUrl,
+    verify: (tx) => pool.verify(tx),
     ...(o.commitTimeoutMs !== undefined ? { commitTimeoutMs: o.commitTimeoutMs } : {}),
   });
   const recorded = new RecordingApp(
@@ -147,6 +152,7 @@ export async function startCometNode(o: StartCometNodeOptions): Promise<CometNod
         ),
     });
   } catch (e) {
+    await pool.close();
     await abci.close();
     await snapshots.close();
     await store.close();
@@ -161,6 +167,7 @@ export async function startCometNode(o: StartCometNodeOptions): Promise<CometNod
     async close() {
       await engine.close();
       await proc.stop();
+      await pool.close();
       await abci.close();
       await snapshots.close();
       await store.close();

@@ -85,9 +85,22 @@ export class CometRpcError extends Error {
   }
 }
 
+interface QueuedBroadcast {
+  tx: Uint8Array;
+  resolve: (r: RpcBroadcast) => void;
+  reject: (e: unknown) => void;
+}
+
+/** Most transactions in one JSON-RPC batch of broadcasts. */
+const MAX_BROADCAST_BATCH = 200;
+
 /** Client of one CometBFT node's RPC. */
 export class CometRpc {
   private id = 0;
+  private queued: QueuedBroadcast[] = [];
+  private flushScheduled = false;
+  /** A batch is on its way: the next waits for it, so CometBFT sees transactions in call order. */
+  private sending = false;
 
   /** `url` like http://127.0.0.1:26657. */
   constructor(
@@ -120,8 +133,71 @@ export class CometRpc {
     return this.call("status");
   }
 
+  /**
+   * CometBFT's `broadcast_tx_sync` (CheckTx, then gossip), in call order: a
+   * client may send one account's sequences back to back. Broadcasts queued
+   * while a batch is on its way go out together as the next JSON-RPC batch,
+   * which CometBFT runs in order — one HTTP request for many transactions.
+   */
   broadcastTxSync(tx: Uint8Array): Promise<RpcBroadcast> {
-    return this.call("broadcast_tx_sync", { tx: Buffer.from(tx).toString("base64") });
+    return new Promise((resolve, reject) => {
+      this.queued.push({ tx, resolve, reject });
+      if (!this.flushScheduled && !this.sending) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flushBroadcasts());
+      }
+    });
+  }
+
+  private flushBroadcasts(): void {
+    this.flushScheduled = false;
+    if (this.sending || this.queued.length === 0) return;
+    const batch = this.queued.splice(0, MAX_BROADCAST_BATCH);
+    this.sending = true;
+    const first = ++this.id;
+    this.id += batch.length - 1;
+    const body = batch.map((b, i) => ({
+      jsonrpc: "2.0",
+      id: first + i,
+      method: "broadcast_tx_sync",
+      params: { tx: Buffer.from(b.tx).toString("base64") },
+    }));
+    void (async () => {
+      try {
+        await this.sendBroadcasts(batch, first, body);
+      } finally {
+        this.sending = false;
+        if (this.queued.length > 0) this.flushBroadcasts();
+      }
+    })();
+  }
+
+  private async sendBroadcasts(batch: QueuedBroadcast[], first: number, body: unknown[]): Promise<void> {
+    let answers: { id: number; result?: RpcBroadcast; error?: { code: number; message: string; data?: string } }[];
+    try {
+      const res = await fetch(this.url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      const parsed = (await res.json()) as unknown;
+      // A batch of one may come back as a single object.
+      answers = (Array.isArray(parsed) ? parsed : [parsed]) as typeof answers;
+    } catch (e) {
+      const err = NodeErrors.engineRpc.create(
+        `cometbft RPC broadcast_tx_sync at ${this.url} failed: ${(e as Error).message}`,
+      );
+      for (const b of batch) b.reject(err);
+      return;
+    }
+    const byId = new Map(answers.map((a) => [a.id, a]));
+    batch.forEach((b, i) => {
+      const a = byId.get(first + i);
+      if (!a) b.reject(NodeErrors.engineRpc.create("cometbft RPC broadcast_tx_sync: no answer in the batch"));
+      else if (a.error) b.reject(new CometRpcError("broadcast_tx_sync", a.error.code, a.error.data ?? a.error.message));
+      else b.resolve(a.result as RpcBroadcast);
+    });
   }
 
   block(height: bigint): Promise<RpcBlock> {

@@ -33,8 +33,8 @@ import {
   type ApplyChunkResponse,
   ApplyChunkResult,
   type CheckTxRequest,
-  CheckTxType,
   type CheckTxResponse,
+  CheckTxType,
   type CommitResponse,
   type FinalizeBlockRequest,
   type FinalizeBlockResponse,
@@ -135,6 +135,16 @@ export class UrbisApp implements App {
     this.blockState = new CacheStore(this.store.latest());
     this.checkState = new CacheStore(this.store.latest());
     this.chainId = this.readChainId() ?? "";
+  }
+
+  /**
+   * Records that the engine verified this transaction's signature itself
+   * (e.g. on a worker thread before handing it to CometBFT), so CheckTx,
+   * PrepareProposal and FinalizeBlock do not verify it again. Not part of
+   * consensus: it only skips work whose outcome is already known.
+   */
+  trustSignature(txHash: string): void {
+    this.sigCache.add(txHash);
   }
 
   /** Registered message types, sorted. */

@@ -1,8 +1,11 @@
 /**
  * The serial executor of the ABCI server: every request of every connection
  * (CometBFT's consensus, mempool, query and snapshot connections) runs through
- * this one queue, so the app sees one request at a time, in arrival order,
- * even when an async method (Commit, the snapshot methods) awaits.
+ * it, so the app sees one request at a time, even when an async method
+ * (Commit, the snapshot methods) awaits. Tasks run in arrival order within
+ * each of two lanes; the priority lane (the consensus connection) goes first,
+ * so a proposal or a block is not stuck behind thousands of gossiped CheckTx
+ * requests — which would make the validator miss its consensus timeouts.
  */
 
 interface Task {
@@ -11,10 +14,37 @@ interface Task {
   reject: (e: unknown) => void;
 }
 
-/** A FIFO promise queue that runs one task at a time. */
+/** One FIFO lane of tasks. */
+class Lane {
+  queue: (Task | undefined)[] = [];
+  head = 0;
+
+  get size(): number {
+    return this.queue.length - this.head;
+  }
+
+  shift(): Task | undefined {
+    if (this.head >= this.queue.length) return undefined;
+    const t = this.queue[this.head];
+    this.queue[this.head] = undefined;
+    this.head++;
+    if (this.head >= 1024 && this.head * 2 >= this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+    return t;
+  }
+
+  clear(): void {
+    this.queue = [];
+    this.head = 0;
+  }
+}
+
+/** A promise queue that runs one task at a time: priority tasks first, each lane in FIFO order. */
 export class SerialExecutor {
-  private queue: (Task | undefined)[] = [];
-  private head = 0;
+  private readonly normal = new Lane();
+  private readonly priority = new Lane();
   /** A drain loop is scheduled or running. */
   private running = false;
   /** A task is executing (dequeued, not settled). */
@@ -23,16 +53,21 @@ export class SerialExecutor {
 
   /** Tasks queued or running. */
   get pending(): number {
-    return this.queue.length - this.head + (this.busy ? 1 : 0);
+    return this.normal.size + this.priority.size + (this.busy ? 1 : 0);
   }
 
   /**
-   * Queues `task`; it starts after every task queued before it has settled.
+   * Queues `task`; it starts after every task queued before it in its lane has
+   * settled (and, for a normal task, after every queued priority task).
    * Resolves or rejects with its outcome; one task's failure does not stop the queue.
    */
-  run<T>(task: () => T | Promise<T>): Promise<T> {
+  run<T>(task: () => T | Promise<T>, priority = false): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ run: task, resolve: resolve as (v: unknown) => void, reject });
+      (priority ? this.priority : this.normal).queue.push({
+        run: task,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+      });
       if (!this.running) {
         // Start on a microtask: a task never runs inside the caller's `run`.
         this.running = true;
@@ -49,14 +84,9 @@ export class SerialExecutor {
 
   private async drain(): Promise<void> {
     try {
-      while (this.head < this.queue.length) {
-        const t = this.queue[this.head]!;
-        this.queue[this.head] = undefined;
-        this.head++;
-        if (this.head >= 1024 && this.head * 2 >= this.queue.length) {
-          this.queue = this.queue.slice(this.head);
-          this.head = 0;
-        }
+      for (;;) {
+        const t = this.priority.shift() ?? this.normal.shift();
+        if (!t) break;
         this.busy = true;
         try {
           const out = t.run();
@@ -70,8 +100,8 @@ export class SerialExecutor {
       }
     } finally {
       this.running = false;
-      this.queue = [];
-      this.head = 0;
+      this.normal.clear();
+      this.priority.clear();
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
       for (const w of waiters) w();

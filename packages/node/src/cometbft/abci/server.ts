@@ -74,7 +74,22 @@ interface Conn {
   socket: Socket;
   /** No more answers are written (closed by the peer, by us, or after broken framing). */
   closed: boolean;
+  /** This is CometBFT's consensus connection: its requests use the executor's priority lane. */
+  priority: boolean;
+  /** Requests of this connection queued or running. */
+  pending: number;
 }
+
+/** Methods only CometBFT's consensus connection sends. */
+const CONSENSUS_METHODS: ReadonlySet<string> = new Set([
+  "initChain",
+  "prepareProposal",
+  "processProposal",
+  "finalizeBlock",
+  "commit",
+  "extendVote",
+  "verifyVoteExtension",
+]);
 
 function errorMessage(e: unknown): string {
   if (e instanceof UrbisError) return `${e.id}: ${e.message}`;
@@ -219,7 +234,7 @@ export async function startAbciServer(opts: AbciServerOptions): Promise<AbciServ
   }
 
   const server: Server = createServer((socket) => {
-    const conn: Conn = { id: nextId++, socket, closed: false };
+    const conn: Conn = { id: nextId++, socket, closed: false, priority: false, pending: 0 };
     conns.add(conn);
     socket.setNoDelay?.(true);
     log({ level: "info", msg: "ABCI connection opened", conn: conn.id, connections: conns.size });
@@ -229,8 +244,17 @@ export async function startAbciServer(opts: AbciServerOptions): Promise<AbciServ
       if (failed) return;
       try {
         decoder.push(chunk, (req) => {
+          // The consensus connection gets the priority lane once it shows itself (its first
+          // consensus method) while none of its earlier requests wait, so its answers stay in order.
+          if (!conn.priority && conn.pending === 0 && CONSENSUS_METHODS.has(requestMethod(req) ?? "")) {
+            conn.priority = true;
+          }
+          conn.pending++;
           executor
-            .run(() => serve(conn, req))
+            .run(() => serve(conn, req), conn.priority)
+            .finally(() => {
+              conn.pending--;
+            })
             .catch((e: unknown) => {
               // serve() handles every failure itself; this is a last resort against an unhandled rejection.
               log({ level: "error", msg: "ABCI request handling failed", conn: conn.id, error: errorMessage(e) });
