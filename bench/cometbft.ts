@@ -10,10 +10,17 @@
  * Every sender sends one transfer (sequence 0): CometBFT's gossip delivers a
  * sender's transactions to the other validators in no guaranteed order across
  * nodes, and a sequence gap would measure the client, not the chain.
+ *
+ * Saturation is closed-loop by default (a few seconds of commits outstanding,
+ * see `windowSeconds`), then a latency run offers a fixed rate below it. All
+ * processes are stopped and the network folder removed at the end, also on
+ * failure or Ctrl-C (URBIS_BENCH_KEEP=1 keeps the folder, with the nodes' logs,
+ * after a normal stop). URBIS_BENCH_NODE_ARGS passes Node flags to the
+ * validators (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,6 +31,10 @@ import { type BenchAccount, benchAccount, signedTransfer } from "./keys.js";
 const BIN = new URL("../packages/cli/bin/urbis.mjs", import.meta.url).pathname;
 const CHAIN_ID = "urbis-bench-4v";
 const VALIDATORS = 4;
+/** Extra Node.js flags for the validators' `urbis start` processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof". */
+const NODE_ARGS = (process.env.URBIS_BENCH_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
+/** Fewest transfers the closed-loop saturation keeps outstanding (offered, not yet committed). */
+const MIN_WINDOW = 500;
 /** Offers of one transfer the saturation run makes before it gives up on it. */
 const MAX_ATTEMPTS = 50;
 /** First bench account index of this phase (the solo phases use 0…). */
@@ -38,6 +49,16 @@ export interface CometbftPhaseOptions {
   latencyShare?: number;
   /** Seconds of the latency run. Default 10 (5 with quick). */
   latencySeconds?: number;
+  /** Batch requests in flight per node while saturating. Default 2. */
+  inflightPerNode?: number;
+  /**
+   * Saturation is closed-loop: at most this many seconds of the recently committed rate (and at
+   * least {@link MIN_WINDOW} transfers) are offered but not yet committed, so the mempools stay a
+   * few blocks deep and the offered load follows what the chain commits. Default 3. `Infinity`
+   * floods instead: every transfer offered as fast as the nodes' CheckTx takes it (on a small
+   * machine the mempools then grow to thousands, proposals carry all of them, and rounds time out).
+   */
+  windowSeconds?: number;
   log?: (line: string) => void;
 }
 
@@ -69,6 +90,11 @@ export interface CometbftResult {
     maxBlockTxs: number;
     refusals: Record<string, number>;
     cpu: CpuShare;
+    inflightPerNode: number;
+    /** See {@link CometbftPhaseOptions.windowSeconds}. */
+    windowSeconds: number;
+    /** Rounds node 0's CometBFT moved past during the run because no proposal came in time (timeout_propose). */
+    proposeTimeouts: number;
   };
   latency: {
     targetRate: number;
@@ -115,12 +141,39 @@ function killQuietly(pid: number | undefined, signal: NodeJS.Signals): void {
   }
 }
 
+/**
+ * The processes whose command line names `dir` (this run's own temporary
+ * folder): a CometBFT whose `urbis start` was killed before it could stop it.
+ */
+function processesUnder(dir: string): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (
+        readFileSync(`/proc/${entry}/cmdline`, "utf8")
+          .split("\0")
+          .some((a) => a.startsWith(`${dir}/`))
+      ) {
+        out.push(Number(entry));
+      }
+    } catch {
+      // gone
+    }
+  }
+  return out;
+}
+
 /** Everything this phase started, so it can be stopped whatever happens. */
 class Cleanup {
-  readonly nodes: RunningNode[] = [];
-  /** Children spawned but not (yet) known as running nodes. */
+  /** Every `urbis start` spawned. */
   readonly children = new Set<ChildProcess>();
+  /** The CometBFT process ids they reported. */
+  readonly cometPids = new Set<number>();
   dir: string | undefined;
+  /** Set when a validator exits while it should be running. */
+  died: string | undefined;
+  private stopping = false;
   private readonly onExit = () => this.killNow();
   private readonly onSignal = (sig: NodeJS.Signals) => {
     this.killNow();
@@ -136,37 +189,51 @@ class Cleanup {
   /** Synchronous last resort (process exit, Ctrl-C): SIGKILL everything, remove the folder. */
   killNow(): void {
     for (const c of this.children) killQuietly(c.pid, "SIGKILL");
-    for (const n of this.nodes) {
-      killQuietly(n.child.pid, "SIGKILL");
-      killQuietly(n.cometPid, "SIGKILL");
+    for (const pid of this.cometPids) killQuietly(pid, "SIGKILL");
+    if (this.dir) {
+      for (const pid of processesUnder(this.dir)) killQuietly(pid, "SIGKILL");
+      rmSync(this.dir, { recursive: true, force: true });
     }
-    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
   }
 
-  /** Graceful stop: SIGTERM every `urbis start` (which stops its CometBFT), SIGKILL what is left after 20 s. */
+  /**
+   * Graceful stop: SIGTERM every `urbis start` (which stops its CometBFT), SIGKILL one still
+   * running after 20 s, then any CometBFT left over; removes the folder.
+   */
+  /** Throws if a validator died: the run would measure a smaller network than it claims. */
+  check(): void {
+    if (this.died) throw new Error(this.died);
+    if (this.stopping) throw new Error("the network is stopping");
+  }
+
+  /** Records an unexpected exit of a validator's `urbis start`. */
+  exitedEarly(what: string): void {
+    if (!this.stopping) this.died ??= what;
+  }
+
   async stop(): Promise<void> {
-    const all = [...this.nodes];
+    this.stopping = true;
     await Promise.all(
-      all.map(async (n) => {
-        n.child.kill("SIGTERM");
+      [...this.children].map(async (c) => {
+        if (c.exitCode !== null || c.signalCode !== null) return;
+        const exited = new Promise((r) => c.once("exit", r));
+        c.kill("SIGTERM");
         let timer: NodeJS.Timeout | undefined;
-        await Promise.race([n.exited, new Promise((r) => (timer = setTimeout(r, 20_000)))]);
+        await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 20_000)))]);
         clearTimeout(timer);
-        killQuietly(n.child.pid, "SIGKILL");
-        await n.exited;
-        // urbis stops its CometBFT on SIGTERM; after a SIGKILL it could not.
-        for (let i = 0; i < 50 && n.cometPid !== undefined && alive(n.cometPid); i++) {
-          await new Promise((r) => setTimeout(r, 100));
+        if (c.exitCode === null && c.signalCode === null) {
+          c.kill("SIGKILL");
+          await exited;
         }
-        killQuietly(n.cometPid, "SIGKILL");
       }),
     );
-    for (const c of this.children) {
-      if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
-    }
-    this.nodes.length = 0;
+    const leftovers = () => [...this.cometPids, ...(this.dir ? processesUnder(this.dir) : [])].filter(alive);
+    for (let i = 0; i < 50 && leftovers().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    for (const pid of leftovers()) killQuietly(pid, "SIGKILL");
     this.children.clear();
-    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    this.cometPids.clear();
+    if (this.dir && process.env.URBIS_BENCH_KEEP) console.log(`  kept ${this.dir} (URBIS_BENCH_KEEP)`);
+    else if (this.dir) rmSync(this.dir, { recursive: true, force: true });
     this.dir = undefined;
     process.off("exit", this.onExit);
     process.off("SIGINT", this.onSignal);
@@ -198,22 +265,31 @@ async function freeBasePort(count: number): Promise<number> {
 /** Runs `urbis start --home <node> --json` and waits for its JSON line. */
 async function startNode(node: NetworkNode, cleanup: Cleanup): Promise<RunningNode> {
   const log = createWriteStream(join(node.home, "urbis.log"), { flags: "a" });
-  const child = spawn(process.execPath, [BIN, "start", "--home", node.home, "--json"], {
+  const child = spawn(process.execPath, [...NODE_ARGS, BIN, "start", "--home", node.home, "--json"], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   cleanup.children.add(child);
   child.stderr?.pipe(log, { end: false });
-  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  const exited = new Promise<void>((r) =>
+    child.once("exit", (code, signal) => {
+      cleanup.exitedEarly(
+        `${node.name} exited (code ${code}, signal ${signal}) during the run; see ${node.home}/urbis.log`,
+      );
+      r();
+    }),
+  );
   const info = await new Promise<{ api: string; cometbftRpc: string; cometbftPid?: number }>((resolve, reject) => {
     let buf = "";
     const timer = setTimeout(() => reject(new Error(`${node.name} did not start within 180 s`)), 180_000);
     const onData = (d: Buffer) => {
       buf += d;
       log.write(d);
+      // The pretty-printed JSON object (the API's log lines may follow it in the same chunk).
       const start = buf.indexOf("{\n");
-      if (start < 0) return;
+      const end = start < 0 ? -1 : buf.indexOf("\n}", start);
+      if (end < 0) return;
       try {
-        const parsed = JSON.parse(buf.slice(start, buf.lastIndexOf("}") + 1)) as {
+        const parsed = JSON.parse(buf.slice(start, end + 2)) as {
           api: string;
           cometbftRpc: string;
           cometbftPid?: number;
@@ -246,8 +322,7 @@ async function startNode(node: NetworkNode, cleanup: Cleanup): Promise<RunningNo
     rpc: info.cometbftRpc,
     exited,
   };
-  cleanup.nodes.push(running);
-  cleanup.children.delete(child);
+  if (info.cometbftPid !== undefined) cleanup.cometPids.add(info.cometbftPid);
   return running;
 }
 
@@ -312,6 +387,16 @@ function cpuShare(a: ReturnType<typeof cpuSnapshot>, b: ReturnType<typeof cpuSna
   };
 }
 
+/** How often a node's CometBFT gave up waiting for a proposal (a sign of a stalled proposer). */
+function proposeTimeouts(n: RunningNode): number {
+  try {
+    const log = readFileSync(join(n.node.home, "cometbft", "cometbft.log"), "utf8");
+    return log.split("\n").filter((l) => l.includes("Timed out") && l.includes("step=RoundStepPropose")).length;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 // ------------------------------------------------------------------ watching commits
 
 /**
@@ -333,7 +418,11 @@ class BlockWatcher {
   private fetching: Promise<void> = Promise.resolve();
   private fetchError: unknown;
 
-  constructor(private readonly nodes: RunningNode[]) {}
+  constructor(
+    private readonly nodes: RunningNode[],
+    /** Throws if the network is no longer whole. */
+    readonly check: () => void,
+  ) {}
 
   async start(): Promise<void> {
     await Promise.all(this.nodes.map((n, i) => this.follow(n, i)));
@@ -430,15 +519,18 @@ class BlockWatcher {
     return this.ok + this.failed;
   }
 
-  /** Waits until `count` transactions are committed, or nothing new for `idleMs`. */
-  async waitFor(count: number, idleMs: number, timeoutMs: number): Promise<boolean> {
+  /** Waits until every one of `subs` is committed, or nothing new is for `idleMs`. */
+  async waitFor(subs: readonly Submission[], idleMs: number, timeoutMs: number): Promise<boolean> {
     const end = performance.now() + timeoutMs;
     let last = this.committed;
     let lastChange = performance.now();
+    let from = 0;
     while (performance.now() < end) {
       await this.fetching;
       if (this.fetchError) throw this.fetchError;
-      if (this.committed >= count) return true;
+      this.check();
+      while (from < subs.length && this.txs.has((subs[from] as Submission).hash)) from++;
+      if (from === subs.length) return true;
       if (this.committed !== last) {
         last = this.committed;
         lastChange = performance.now();
@@ -491,8 +583,10 @@ async function submitBatch(
   return body.results.map((r) => {
     if (r.status < 300) return { accepted: true, retry: false };
     const why = `${r.status} ${r.error?.codespace}.${r.error?.name}`;
-    // A full mempool refuses before CometBFT caches the transaction, so it may be offered again.
-    return { accepted: false, retry: r.error?.name === "mempool_full" || r.status === 429, why };
+    // A full mempool refuses before CometBFT caches the transaction, so it may be offered again; so
+    // may one whose broadcast timed out (502 node.engine_rpc): if CometBFT took it after all, the
+    // second offer is answered as a duplicate.
+    return { accepted: false, retry: r.status === 429 || r.status >= 500, why };
   });
 }
 
@@ -513,11 +607,20 @@ function presign(accounts: BenchAccount[]): Submission[] {
 }
 
 /**
- * Offers every transfer as fast as the nodes take them: batches of 100,
- * round-robin over the nodes, two requests in flight per node. Transfers a
- * full mempool refused are offered again after a pause.
+ * Offers every transfer as fast as the chain commits them: batches of 100,
+ * round-robin over the nodes, `inflightPerNode` requests in flight per node,
+ * while fewer than the window (see {@link CometbftPhaseOptions.windowSeconds})
+ * are offered and not yet committed. Transfers refused for a full mempool, a
+ * rate limit or a failed broadcast are offered again after a pause.
  */
-async function saturate(nodes: RunningNode[], watcher: BlockWatcher, subs: Submission[], log: (s: string) => void) {
+async function saturate(
+  nodes: RunningNode[],
+  watcher: BlockWatcher,
+  subs: Submission[],
+  inflightPerNode: number,
+  windowSeconds: number,
+  log: (s: string) => void,
+) {
   const refusals = new Map<string, number>();
   const queue = [...subs];
   const attempts = new Map<Submission, number>();
@@ -527,16 +630,38 @@ async function saturate(nodes: RunningNode[], watcher: BlockWatcher, subs: Submi
   const t0 = performance.now();
   const cpu0 = cpuSnapshot(nodes);
   let cpuMid: ReturnType<typeof cpuSnapshot> | undefined;
+  const committedBefore = watcher.committed;
+  let inflight = 0;
+  /** Transfers allowed outstanding: `windowSeconds` of the rate committed over the last 5 s. */
+  const window = () => {
+    if (!Number.isFinite(windowSeconds)) return Number.POSITIVE_INFINITY;
+    const since = performance.now() - 5000;
+    let recent = 0;
+    for (let i = watcher.filled.length - 1; i >= 0 && (watcher.filled[i]?.at ?? 0) > since; i--) {
+      recent += watcher.filled[i]?.txs ?? 0;
+    }
+    return Math.max(MIN_WINDOW, (windowSeconds * recent) / 5);
+  };
   const worker = async () => {
     for (;;) {
+      while (accepted + inflight - (watcher.committed - committedBefore) + 100 > window()) {
+        watcher.check();
+        if (performance.now() - (watcher.filled.at(-1)?.at ?? t0) > 120_000) {
+          throw new Error("no transfer committed for 120 s while saturating");
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
       const batch = queue.splice(0, 100);
+      watcher.check();
       if (batch.length === 0) {
         if (waitingRetry === 0) return;
         await new Promise((r) => setTimeout(r, 100));
         continue;
       }
       const node = nodes[rr++ % nodes.length] as RunningNode;
+      inflight += batch.length;
       const outcome = await submitBatch(node.api, batch);
+      inflight -= batch.length;
       const retry: Submission[] = [];
       outcome.forEach((o, i) => {
         if (o.accepted) accepted++;
@@ -563,11 +688,11 @@ async function saturate(nodes: RunningNode[], watcher: BlockWatcher, subs: Submi
     );
   }, 10_000);
   try {
-    await Promise.all(Array.from({ length: 2 * nodes.length }, worker));
+    await Promise.all(Array.from({ length: inflightPerNode * nodes.length }, worker));
     const submitSeconds = (performance.now() - t0) / 1000;
     cpuMid = cpuSnapshot(nodes);
     log(`    all offered in ${submitSeconds.toFixed(1)} s (${accepted} accepted); waiting for the commits …`);
-    await watcher.waitFor(accepted, 30_000, 300_000);
+    await watcher.waitFor(subs, 30_000, 300_000);
   } finally {
     clearInterval(progress);
   }
@@ -612,6 +737,7 @@ async function latencyRun(
   const inflight: Promise<void>[] = [];
   let accepted = 0;
   for (let i = 0, k = 0; i < subs.length; i += batch, k++) {
+    watcher.check();
     const wait = t0 + k * intervalMs - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const chunk = subs.slice(i, i + batch);
@@ -630,8 +756,7 @@ async function latencyRun(
   await Promise.all(inflight);
   const offerSeconds = (performance.now() - t0) / 1000;
   log(`    offered ${subs.length} in ${offerSeconds.toFixed(1)} s; waiting for the commits …`);
-  const before = watcher.committed;
-  await watcher.waitFor(before + accepted, 30_000, 120_000);
+  await watcher.waitFor(subs, 15_000, 120_000);
   const own: number[] = [];
   const any: number[] = [];
   let committed = 0;
@@ -667,10 +792,10 @@ async function latencyRun(
 export async function runCometbftPhase(o: CometbftPhaseOptions): Promise<CometbftResult> {
   const log = o.log ?? ((s: string) => console.log(s));
   const timeoutCommitMs = o.timeoutCommitMs ?? 1000;
-  const satCount = o.quick ? 3000 : 20_000;
+  const satCount = o.quick ? 4000 : 20_000;
   const latencySeconds = o.latencySeconds ?? (o.quick ? 5 : 10);
   // Senders of the latency run are funded in genesis too, so their number bounds its offered rate.
-  const latPool = o.quick ? 3000 : 20_000;
+  const latPool = o.quick ? 3000 : 14_000;
   ensureCometbft();
 
   log(`  deriving ${satCount + latPool} sender keys …`);
@@ -706,15 +831,24 @@ export async function runCometbftPhase(o: CometbftPhaseOptions): Promise<Cometbf
       180_000,
     );
 
-    const watcher = new BlockWatcher(nodes);
+    const watcher = new BlockWatcher(nodes, () => cleanup.check());
     await watcher.start();
 
     log(`  saturation: ${satCount} pre-signed transfers through ${nodes.length} APIs …`);
-    const saturation = await saturate(nodes, watcher, satSubs, log);
+    const inflight = o.inflightPerNode ?? 2;
+    const windowSeconds = o.windowSeconds ?? 3;
+    const timeoutsBefore = proposeTimeouts(nodes[0] as RunningNode);
+    const saturation = {
+      ...(await saturate(nodes, watcher, satSubs, inflight, windowSeconds, log)),
+      windowSeconds,
+      inflightPerNode: inflight,
+      proposeTimeouts: proposeTimeouts(nodes[0] as RunningNode) - timeoutsBefore,
+    };
     log(
       `    ${saturation.committed} committed (${saturation.failed} failed) in ${saturation.seconds.toFixed(1)} s: ` +
         `${saturation.tps.toFixed(0)}/s (steady ${saturation.steadyTps.toFixed(0)}/s, ${saturation.blocks} blocks, ` +
-        `largest ${saturation.maxBlockTxs}); refusals ${JSON.stringify(saturation.refusals)}`,
+        `largest ${saturation.maxBlockTxs}; ${saturation.proposeTimeouts} propose timeouts); ` +
+        `refusals ${JSON.stringify(saturation.refusals)}`,
     );
     if (watcher.failures.size > 0) log(`    failed results: ${JSON.stringify(Object.fromEntries(watcher.failures))}`);
 
