@@ -134,6 +134,20 @@ describe("a 4-validator CometBFT network", { timeout: 600_000 }, () => {
     assert.ok(bal.balances.some((c) => c.denom === "ucity" && BigInt(c.amount) >= 1_000_000_000n + 3000n));
   });
 
+  it("takes a batch of one account's consecutive sequences in order", async () => {
+    const txs = Array.from({ length: 60 }, () => wallets.transfer("bank", "alice", 7n));
+    const { results } = await net.proc(net.names[2] as string).client.submitTxs(
+      txs.map((t) => t.bytes),
+      { wait: "commit" },
+    );
+    assert.equal(results.length, 60);
+    for (const r of results) {
+      assert.equal(r.status, 200, JSON.stringify(r));
+      assert.equal(r.result?.code, 0, r.result?.log);
+      if (r.result) acknowledged.push(r.result.hash);
+    }
+  });
+
   it("is readable by @cosmjs/tendermint-rpc's Comet38Client", async () => {
     const client = await Comet38Client.connect(`http://127.0.0.1:${net.node(net.names[0] as string).rpcPort}`);
     try {

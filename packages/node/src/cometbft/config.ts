@@ -179,6 +179,8 @@ export function configureCometHome(home: string, s: CometSettings): void {
     rpc: {
       laddr: `tcp://127.0.0.1:${s.rpcPort}`,
       max_body_bytes: 16_000_000,
+      // The engine sends its broadcasts as JSON-RPC batches of up to 200 (see CometRpc).
+      max_request_batch_size: 200,
       timeout_broadcast_tx_commit: "30s",
     },
     p2p: {

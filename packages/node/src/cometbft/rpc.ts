@@ -91,7 +91,7 @@ interface QueuedBroadcast {
   reject: (e: unknown) => void;
 }
 
-/** Most transactions in one JSON-RPC batch of broadcasts. */
+/** Most transactions in one JSON-RPC batch of broadcasts (the config raises CometBFT's max_request_batch_size to match). */
 const MAX_BROADCAST_BATCH = 200;
 
 /** Client of one CometBFT node's RPC. */
@@ -182,6 +182,11 @@ export class CometRpc {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
       const parsed = (await res.json()) as unknown;
+      const whole = parsed as { error?: { message: string; data?: string } };
+      if (!Array.isArray(parsed) && whole.error && batch.length > 1) {
+        // CometBFT refused the batch as a whole (e.g. larger than max_request_batch_size).
+        throw new Error(whole.error.data ?? whole.error.message);
+      }
       // A batch of one may come back as a single object.
       answers = (Array.isArray(parsed) ? parsed : [parsed]) as typeof answers;
     } catch (e) {
