@@ -99,6 +99,21 @@ function nodeConfig(
   };
 }
 
+/** Node `i` of a network in `dir`: its CometBFT home (keys from `cometbft init`) and its ports. */
+function newNode(binary: string, dir: string, i: number, base: number, validator: boolean): NetworkNode {
+  const home = join(dir, `node${i}`);
+  initCometHome(binary, homePaths(home).cometbft);
+  return {
+    name: ORGANIZATIONS[i] ?? `organization-${i}`,
+    home,
+    nodeId: nodeId(homePaths(home).cometbft),
+    p2pPort: base + 10 * i,
+    rpcPort: base + 10 * i + 1,
+    apiPort: base + 10 * i + 2,
+    validator,
+  };
+}
+
 async function saveDemoKeys(home: string): Promise<void> {
   for (const a of DEMO_ACCOUNTS) {
     if (!existsSync(join(homePaths(home).keys, `${a.name}.json`))) {
@@ -124,19 +139,7 @@ export async function createNetwork(spec: NetworkSpec): Promise<Network> {
   const timeoutCommitMs = spec.timeoutCommitMs ?? 1000;
   mkdirSync(dir, { recursive: true });
   const nodes: NetworkNode[] = [];
-  for (let i = 0; i < spec.validators; i++) {
-    const home = join(dir, `node${i}`);
-    initCometHome(binary, homePaths(home).cometbft);
-    nodes.push({
-      name: ORGANIZATIONS[i] ?? `organization-${i}`,
-      home,
-      nodeId: nodeId(homePaths(home).cometbft),
-      p2pPort: base + 10 * i,
-      rpcPort: base + 10 * i + 1,
-      apiPort: base + 10 * i + 2,
-      validator: true,
-    });
-  }
+  for (let i = 0; i < spec.validators; i++) nodes.push(newNode(binary, dir, i, base, true));
   const demo = demoGenesisSpec(chainId);
   const genesis = withValidators(
     buildGenesis({ ...demo, balances: [...demo.balances, ...(spec.extraBalances ?? [])] }),
@@ -183,17 +186,8 @@ export async function addNode(dir: string, o: AddNodeOptions = {}): Promise<Netw
   const i = net.nodes.length;
   const first = net.nodes[0] as NetworkNode;
   const base = first.p2pPort;
-  const home = join(net.dir, `node${i}`);
-  initCometHome(binary, homePaths(home).cometbft);
-  const node: NetworkNode = {
-    name: ORGANIZATIONS[i] ?? `organization-${i}`,
-    home,
-    nodeId: nodeId(homePaths(home).cometbft),
-    p2pPort: base + 10 * i,
-    rpcPort: base + 10 * i + 1,
-    apiPort: base + 10 * i + 2,
-    validator: false,
-  };
+  const node = newNode(binary, net.dir, i, base, false);
+  const home = node.home;
   const genesis = readFileSync(homePaths(first.home).genesis, "utf8");
   const config = nodeConfig(net, node, o.timeoutCommitMs ?? 1000, { interval: 50, keep: 3 });
   if (o.stateSync && config.cometbft) {

@@ -122,3 +122,17 @@ export interface NodeService {
   describe(): { messages: string[]; queries: string[] };
   close(): Promise<void>;
 }
+
+/** The submit outcome of a transaction found committed (a resubmission of it). */
+export function committedSubmitResult(rec: TxRecord, duplicate: boolean): SubmitResult {
+  return {
+    hash: rec.hash,
+    code: rec.result.code,
+    codespace: rec.result.codespace,
+    log: rec.result.log,
+    duplicate,
+    height: rec.height,
+    index: rec.index,
+    events: rec.result.events,
+  };
+}

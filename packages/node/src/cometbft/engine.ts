@@ -10,15 +10,16 @@
 import { MAX_TX_BYTES, sha256, TxErrors, toHex } from "@urbis/protocol";
 import type { App, Event, TxResult } from "@urbis/state";
 import { NodeErrors } from "../errors.js";
-import type {
-  BlockRecord,
-  NodeService,
-  NodeStatus,
-  QueryResult,
-  StreamItem,
-  SubmitResult,
-  SubmitWait,
-  TxRecord,
+import {
+  type BlockRecord,
+  committedSubmitResult,
+  type NodeService,
+  type NodeStatus,
+  type QueryResult,
+  type StreamItem,
+  type SubmitResult,
+  type SubmitWait,
+  type TxRecord,
 } from "../service.js";
 import { parseCursor, streamItemsOf } from "../solo/engine.js";
 import type { CommittedBlock } from "./recorder.js";
@@ -269,7 +270,7 @@ export class CometEngine implements NodeService {
       if (r.code !== 0) {
         done?.cancel();
         const again = await this.tx(hash);
-        if (again) return this.committedResult(again, true);
+        if (again) return committedSubmitResult(again, true);
         return { hash, code: r.code, codespace: r.codespace ?? "", log: r.log ?? "", duplicate: false };
       }
     } catch (e) {
@@ -285,7 +286,7 @@ export class CometEngine implements NodeService {
       const again = await this.tx(hash);
       if (again) {
         done?.cancel();
-        return this.committedResult(again, true);
+        return committedSubmitResult(again, true);
       }
     }
     if (!done) return { hash, code: 0, codespace: "", log: "", duplicate };
@@ -322,19 +323,6 @@ export class CometEngine implements NodeService {
         if (waiter) clearTimeout(waiter.timer);
         remove();
       },
-    };
-  }
-
-  private committedResult(rec: TxRecord, duplicate: boolean): SubmitResult {
-    return {
-      hash: rec.hash,
-      code: rec.result.code,
-      codespace: rec.result.codespace,
-      log: rec.result.log,
-      duplicate,
-      height: rec.height,
-      index: rec.index,
-      events: rec.result.events,
     };
   }
 

@@ -18,16 +18,17 @@ import { type App, CheckTxType, type Event, type GenesisDoc, type TxResult } fro
 import { fastTxHash } from "../crypto/hash.js";
 import { SignatureVerifierPool } from "../crypto/verify-pool.js";
 import { NodeErrors } from "../errors.js";
-import type {
-  BlockHeader,
-  BlockRecord,
-  NodeService,
-  NodeStatus,
-  QueryResult,
-  StreamItem,
-  SubmitResult,
-  SubmitWait,
-  TxRecord,
+import {
+  type BlockHeader,
+  type BlockRecord,
+  committedSubmitResult,
+  type NodeService,
+  type NodeStatus,
+  type QueryResult,
+  type StreamItem,
+  type SubmitResult,
+  type SubmitWait,
+  type TxRecord,
 } from "../service.js";
 import { BlockStore, type BlockStoreOptions } from "../storage/block-store.js";
 import { blockHash, dataHash } from "../storage/codecs.js";
@@ -552,7 +553,7 @@ export class SoloEngine implements NodeService {
     const timeout = timeoutMs ?? this.commitTimeoutMs;
     const hash = fastTxHash(tx);
     const committed = this.store?.tx(hash);
-    if (committed) return this.committedResult(committed, true);
+    if (committed) return committedSubmitResult(committed, true);
     const prior = this.inflight.get(hash);
     if (prior) return this.afterCheck(await prior, wait, timeout, true);
     if (this.mempool.has(hash)) return this.afterCheck({ hash, code: 0, codespace: "", log: "" }, wait, timeout, true);
@@ -627,7 +628,7 @@ export class SoloEngine implements NodeService {
     const hash = outcome.hash;
     // Everything below is synchronous, so the transaction cannot be committed or dropped between these checks.
     const committed = this.store?.tx(hash);
-    if (committed) return this.committedResult(committed, duplicate);
+    if (committed) return committedSubmitResult(committed, duplicate);
     const dropped = this.evicted.get(hash);
     if (dropped) return { ...dropped, duplicate };
     if (!this.mempool.has(hash)) {
@@ -663,19 +664,6 @@ export class SoloEngine implements NodeService {
       }
       list.push(waiter);
     });
-  }
-
-  private committedResult(rec: TxRecord, duplicate: boolean): SubmitResult {
-    return {
-      hash: rec.hash,
-      code: rec.result.code,
-      codespace: rec.result.codespace,
-      log: rec.result.log,
-      duplicate,
-      height: rec.height,
-      index: rec.index,
-      events: rec.result.events,
-    };
   }
 
   private resolveWaiters(
