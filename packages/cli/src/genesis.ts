@@ -1,5 +1,6 @@
 /** Builds genesis documents: the city currency, funded accounts, asset creators. */
 import type { GenesisDoc } from "@urbis/node";
+import { buildValidatorGenesis, type ValidatorGenesisSpec } from "@urbis/state";
 
 /** The city currency as set in genesis. */
 export interface CurrencySpec {
@@ -58,31 +59,14 @@ export function buildGenesis(spec: GenesisSpec): GenesisDoc {
   };
 }
 
-/** A validator of the genesis: an organization and its CometBFT consensus key. */
-export interface ValidatorSpec {
-  /** The operating organization. */
-  name: string;
-  publicKey: Uint8Array;
-  power: bigint;
-}
-
 /**
  * Adds the `validator` module's section to a genesis: the initial validator
  * set and the authority allowed to change it (until governance takes over).
  */
-export function withValidators(doc: GenesisDoc, authority: string, validators: ValidatorSpec[]): GenesisDoc {
-  return {
-    ...doc,
-    appState: {
-      ...doc.appState,
-      validator: {
-        params: { authority },
-        validators: validators.map((v) => ({
-          name: v.name,
-          publicKey: Buffer.from(v.publicKey).toString("base64"),
-          power: v.power.toString(),
-        })),
-      },
-    },
-  };
+export function withValidators(
+  doc: GenesisDoc,
+  authority: string,
+  validators: ValidatorGenesisSpec["validators"],
+): GenesisDoc {
+  return { ...doc, appState: { ...doc.appState, validator: buildValidatorGenesis({ authority, validators }) } };
 }

@@ -5,10 +5,10 @@
  * patches the handful of config settings it needs.
  */
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { GenesisDoc } from "@urbis/state";
+import { cometAddress } from "@urbis/protocol";
+import type { GenesisDoc, ValidatorGenesisJson } from "@urbis/state";
 import { NodeErrors } from "../errors.js";
 
 /** A value of a TOML setting. */
@@ -67,11 +67,6 @@ export function initCometHome(binary: string, home: string): void {
   }
 }
 
-/** CometBFT's address of an Ed25519 key: the first 20 bytes of its SHA-256, upper-case hex. */
-export function cometAddress(publicKey: Uint8Array): string {
-  return createHash("sha256").update(publicKey).digest().subarray(0, 20).toString("hex").toUpperCase();
-}
-
 interface KeyFile {
   priv_key: { type: string; value: string };
 }
@@ -96,18 +91,9 @@ export function nodeId(home: string): string {
   return cometAddress(publicKeyOfKeyFile(cometPaths(home).nodeKey)).toLowerCase();
 }
 
-/** A validator as the Urbis genesis lists it (the `validator` module's section). */
-export interface GenesisValidator {
-  name: string;
-  /** Base64 of the 32-byte Ed25519 key. */
-  publicKey: string;
-  /** Decimal voting power. */
-  power: string;
-}
-
 /** The validators of an Urbis genesis document, or [] if it has no `validator` section. */
-export function genesisValidators(doc: GenesisDoc): GenesisValidator[] {
-  const sec = doc.appState.validator as { validators?: GenesisValidator[] } | undefined;
+export function genesisValidators(doc: GenesisDoc): ValidatorGenesisJson["validators"] {
+  const sec = doc.appState.validator as Partial<ValidatorGenesisJson> | undefined;
   return sec?.validators ?? [];
 }
 

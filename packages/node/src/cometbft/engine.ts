@@ -82,10 +82,9 @@ function resultOf(r: RpcTxResult): TxResult {
   return { code: r.code, codespace: r.codespace ?? "", log: r.log ?? "", events: eventsOf(r.events) };
 }
 
-/** Hex of a hash that CometBFT's JSON gives as hex (headers) or base64 (results). */
-function hashHex(s: string): string {
-  if (s === "") return "";
-  return /^[0-9A-Fa-f]+$/.test(s) && s.length % 2 === 0 ? s.toLowerCase() : Buffer.from(s, "base64").toString("hex");
+/** Hex of a byte string that CometBFT's JSON gives as base64 (plain `[]byte` fields such as block_results' app_hash). */
+function base64Hex(s: string): string {
+  return Buffer.from(s, "base64").toString("hex");
 }
 
 function isNotFound(e: unknown): boolean {
@@ -346,7 +345,7 @@ export class CometEngine implements NodeService {
         txHashes: txs.map((t) => toHex(sha256(t))),
         results: (r.txs_results ?? []).map(resultOf),
         events: eventsOf(r.finalize_block_events),
-        resultAppHash: hashHex(r.app_hash),
+        resultAppHash: base64Hex(r.app_hash),
       };
     } catch (e) {
       if (isNotFound(e)) return undefined;

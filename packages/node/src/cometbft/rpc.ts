@@ -182,16 +182,20 @@ export class CometRpc {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
       const parsed = (await res.json()) as unknown;
-      const whole = parsed as { error?: { message: string; data?: string } };
-      if (!Array.isArray(parsed) && whole.error && batch.length > 1) {
-        // CometBFT refused the batch as a whole (e.g. larger than max_request_batch_size).
-        throw new Error(whole.error.data ?? whole.error.message);
-      }
       // A batch of one may come back as a single object.
       answers = (Array.isArray(parsed) ? parsed : [parsed]) as typeof answers;
     } catch (e) {
       const err = NodeErrors.engineRpc.create(
         `cometbft RPC broadcast_tx_sync at ${this.url} failed: ${(e as Error).message}`,
+      );
+      for (const b of batch) b.reject(err);
+      return;
+    }
+    const whole = answers[0];
+    if (batch.length > 1 && answers.length === 1 && whole?.error) {
+      // CometBFT refused the batch as a whole (e.g. larger than its max_request_batch_size).
+      const err = NodeErrors.engineRpc.create(
+        `cometbft refused a batch of ${batch.length} broadcasts: ${whole.error.data ?? whole.error.message}`,
       );
       for (const b of batch) b.reject(err);
       return;

@@ -213,21 +213,21 @@ export class UrbisApp implements App {
     if (req.signatureVerified) this.sigCache.add(d.hash);
     const height = this.store.lastVersion() + 1n;
     const block: BlockInfo = { chainId: this.chainId, height, timeMs: this.lastBlockTimeMs };
+    let res: TxResult;
     if (req.type === CheckTxType.Recheck) {
       // After a block, a transaction still waiting is checked again only for what the block can
       // have changed in its envelope (expiry, sequence, rate). Its messages ran when it was admitted;
       // FinalizeBlock runs them again and records a failure with its code (as the Cosmos SDK does),
       // so a full mempool costs one ante check per transaction per block, not a re-execution.
-      const txStore = new CacheStore(this.checkState);
       try {
-        this.ante(d, block, txStore);
+        this.anteOn(d, block, this.checkState);
+        res = { ...OK, events: [] };
       } catch (e) {
-        return { ...errorResult(e), hash: d.hash, sender: d.tx.body.signer, sequence: d.tx.body.sequence };
+        res = errorResult(e);
       }
-      txStore.writeTo(this.checkState);
-      return { ...OK, events: [], hash: d.hash, sender: d.tx.body.signer, sequence: d.tx.body.sequence };
+    } else {
+      res = this.runTx(d, block, this.checkState, "check");
     }
-    const res = this.runTx(d, block, this.checkState, "check");
     return { ...res, hash: d.hash, sender: d.tx.body.signer, sequence: d.tx.body.sequence };
   }
 
@@ -255,13 +255,17 @@ export class UrbisApp implements App {
     return req.txs.every((raw) => this.envelopeHolds(raw, block, scratch));
   }
 
+  /** Runs the ante checks in a checkpoint over `base`; on success `base` counts the transaction (its sequence). */
+  private anteOn(d: Decoded, block: BlockInfo, base: CacheStore): void {
+    const txStore = new CacheStore(base);
+    this.ante(d, block, txStore);
+    txStore.writeTo(base);
+  }
+
   /** Whether `raw` decodes and passes the ante checks on `scratch`, which then counts it (its sequence). */
   private envelopeHolds(raw: Uint8Array, block: BlockInfo, scratch: CacheStore): boolean {
     try {
-      const d = this.decode(raw);
-      const txStore = new CacheStore(scratch);
-      this.ante(d, block, txStore);
-      txStore.writeTo(scratch);
+      this.anteOn(this.decode(raw), block, scratch);
       return true;
     } catch (e) {
       if (e instanceof InvariantViolation) throw e;
