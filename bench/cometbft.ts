@@ -18,17 +18,16 @@
  * after a normal stop). URBIS_BENCH_NODE_ARGS passes Node flags to the
  * validators (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { COMETBFT_VERSION, ensureCometbft } from "@urbis/node";
+import { freeBasePort, type StartInfo, spawnNode, startInfo } from "../packages/cli/src/node-process.js";
 import { createNetwork, type NetworkNode } from "../packages/cli/src/testnet.js";
 import { type BenchAccount, benchAccount, signedTransfer } from "./keys.js";
 
-const BIN = new URL("../packages/cli/bin/urbis.mjs", import.meta.url).pathname;
 const CHAIN_ID = "urbis-bench-4v";
 const VALIDATORS = 4;
 /** Extra Node.js flags for the validators' `urbis start` processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof". */
@@ -241,89 +240,36 @@ class Cleanup {
   }
 }
 
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once("error", () => resolve(false));
-    s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
-  });
-}
-
-/** A base port with `count` nodes' worth of free ports (p2p, RPC, API; stride 10). */
-async function freeBasePort(count: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + 10 * Math.floor(Math.random() * 3000);
-    let ok = true;
-    for (let i = 0; i < count && ok; i++) {
-      for (const d of [0, 1, 2]) if (!(await portFree(base + 10 * i + d))) ok = false;
-    }
-    if (ok) return base;
-  }
-  throw new Error("no free port range");
-}
-
-/** Runs `urbis start --home <node> --json` and waits for its JSON line. */
+/** Runs `urbis start --home <node> --json` and waits for its start info. */
 async function startNode(node: NetworkNode, cleanup: Cleanup): Promise<RunningNode> {
-  const log = createWriteStream(join(node.home, "urbis.log"), { flags: "a" });
-  const child = spawn(process.execPath, [...NODE_ARGS, BIN, "start", "--home", node.home, "--json"], {
-    stdio: ["ignore", "pipe", "pipe"],
+  const n = spawnNode(node.home, NODE_ARGS);
+  cleanup.children.add(n.child);
+  const exited = n.exited.then(({ code, signal }) => {
+    cleanup.exitedEarly(
+      `${node.name} exited (code ${code}, signal ${signal}) during the run; see ${node.home}/urbis.log`,
+    );
   });
-  cleanup.children.add(child);
-  child.stderr?.pipe(log, { end: false });
-  const exited = new Promise<void>((r) =>
-    child.once("exit", (code, signal) => {
-      cleanup.exitedEarly(
-        `${node.name} exited (code ${code}, signal ${signal}) during the run; see ${node.home}/urbis.log`,
-      );
-      r();
-    }),
-  );
-  const info = await new Promise<{ api: string; cometbftRpc: string; cometbftPid?: number }>((resolve, reject) => {
-    let buf = "";
-    const timer = setTimeout(() => reject(new Error(`${node.name} did not start within 180 s`)), 180_000);
-    const onData = (d: Buffer) => {
-      buf += d;
-      log.write(d);
-      // The pretty-printed JSON object (the API's log lines may follow it in the same chunk).
-      const start = buf.indexOf("{\n");
-      const end = start < 0 ? -1 : buf.indexOf("\n}", start);
-      if (end < 0) return;
-      try {
-        const parsed = JSON.parse(buf.slice(start, end + 2)) as {
-          api: string;
-          cometbftRpc: string;
-          cometbftPid?: number;
-        };
-        clearTimeout(timer);
-        child.stdout?.off("data", onData);
-        child.stdout?.pipe(log, { end: false });
-        resolve(parsed);
-      } catch {
-        // not complete yet
-      }
-    };
-    child.stdout?.on("data", onData);
-    void exited.then(() => {
-      clearTimeout(timer);
-      let tail = "";
-      try {
-        tail = readFileSync(join(node.home, "urbis.log"), "utf8").slice(-2000);
-      } catch {
-        // no log
-      }
-      reject(new Error(`${node.name} exited before starting:\n${tail}`));
-    });
-  });
-  const running: RunningNode = {
+  let info: StartInfo;
+  try {
+    info = await startInfo(n, node.name);
+  } catch (e) {
+    let tail = "";
+    try {
+      tail = readFileSync(join(node.home, "urbis.log"), "utf8").slice(-2000);
+    } catch {
+      // no log
+    }
+    throw new Error(`${(e as Error).message}:\n${tail}`);
+  }
+  if (info.cometbftPid !== undefined) cleanup.cometPids.add(info.cometbftPid);
+  return {
     node,
-    child,
+    child: n.child,
     cometPid: info.cometbftPid,
     api: info.api,
-    rpc: info.cometbftRpc,
+    rpc: info.cometbftRpc as string,
     exited,
   };
-  if (info.cometbftPid !== undefined) cleanup.cometPids.add(info.cometbftPid);
-  return running;
 }
 
 async function waitUntil(what: string, cond: () => Promise<boolean>, timeoutMs: number): Promise<void> {

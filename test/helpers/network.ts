@@ -4,18 +4,18 @@
  * loopback ports. Nodes can be killed with SIGKILL (both processes) and
  * restarted.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { createWriteStream, mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findCometbft } from "@urbis/node";
 import { sendMsg } from "@urbis/protocol";
 import { buildTx, type KeyPair, UrbisClient } from "@urbis/sdk";
 import { demoKey } from "../../packages/cli/src/demo.js";
+import { freeBasePort, spawnNode, startInfo } from "../../packages/cli/src/node-process.js";
 import { addNode, createNetwork, type Network, type NetworkNode, readNetwork } from "../../packages/cli/src/testnet.js";
 
-const BIN = new URL("../../packages/cli/bin/urbis.mjs", import.meta.url).pathname;
+const _BIN = new URL("../../packages/cli/bin/urbis.mjs", import.meta.url).pathname;
 
 /** Resolves when `cond` returns a truthy value; rejects after `timeoutMs`. */
 export async function waitFor<T>(
@@ -37,27 +37,6 @@ export async function waitFor<T>(
   }
 }
 
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once("error", () => resolve(false));
-    s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
-  });
-}
-
-/** A base port with `count` nodes' worth of free ports (3 per node, stride 10). */
-export async function freeBasePort(count: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + 10 * Math.floor(Math.random() * 3000);
-    let ok = true;
-    for (let i = 0; i < count && ok; i++) {
-      for (const d of [0, 1, 2]) if (!(await portFree(base + 10 * i + d))) ok = false;
-    }
-    if (ok) return base;
-  }
-  throw new Error("no free port range");
-}
-
 /** One running node process. */
 export interface NodeProc {
   node: NetworkNode;
@@ -69,36 +48,19 @@ export interface NodeProc {
 
 /** Starts `urbis start` for a node and waits for its API. */
 export async function startNodeProc(node: NetworkNode): Promise<NodeProc> {
-  const log = createWriteStream(join(node.home, "urbis.log"), { flags: "a" });
-  const child = spawn(process.execPath, [BIN, "start", "--home", node.home, "--json"], {
-    stdio: ["ignore", "pipe", "pipe"],
+  const n = spawnNode(node.home);
+  const exited = n.exited.then((e) => e.code);
+  const info = await startInfo(n, node.name, 120_000).catch((e: unknown) => {
+    n.child.kill("SIGKILL");
+    throw new Error(`${(e as Error).message}; see ${node.home}/urbis.log`);
   });
-  child.stderr?.pipe(log, { end: false });
-  const exited = new Promise<number | null>((r) => child.once("exit", (c) => r(c)));
-  const info = await new Promise<{ api: string; cometbftPid: number }>((resolve, reject) => {
-    let buf = "";
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`${node.name} did not start within 120 s; see ${node.home}/urbis.log`));
-    }, 120_000);
-    const onData = (d: Buffer) => {
-      log.write(d);
-      buf += d;
-      // `--json` prints the start info as an indented object; request logs are one-line JSON.
-      const m = /^\{\n[\s\S]*?\n\}$/m.exec(buf);
-      if (!m) return;
-      child.stdout?.off("data", onData);
-      child.stdout?.pipe(log, { end: false });
-      clearTimeout(timer);
-      resolve(JSON.parse(m[0]) as { api: string; cometbftPid: number });
-    };
-    child.stdout?.on("data", onData);
-    void exited.then((c) => {
-      clearTimeout(timer);
-      reject(new Error(`${node.name} exited with ${c} before starting; see ${node.home}/urbis.log`));
-    });
-  });
-  return { node, child, cometPid: info.cometbftPid, client: new UrbisClient({ baseUrl: info.api }), exited };
+  return {
+    node,
+    child: n.child,
+    cometPid: info.cometbftPid as number,
+    client: new UrbisClient({ baseUrl: info.api }),
+    exited,
+  };
 }
 
 /** A test network. */

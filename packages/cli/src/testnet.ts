@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { ensureCometbft, type GenesisDoc, initCometHome, nodeId, validatorPublicKey } from "@urbis/node";
+import { ensureCometbft, initCometHome, nodeId, validatorPublicKey } from "@urbis/node";
 import { DEMO_ACCOUNTS, DEMO_PASSPHRASE, demoGenesisSpec, demoKey } from "./demo.js";
 import { buildGenesis, withValidators } from "./genesis.js";
 import { homePaths, type NodeConfig, saveKey, writeConfig } from "./home.js";
@@ -203,11 +203,6 @@ export async function addNode(dir: string, o: AddNodeOptions = {}): Promise<Netw
   net.nodes.push(node);
   saveNetwork(net);
   return node;
-}
-
-/** The genesis of a network. */
-export function networkGenesis(net: Network): GenesisDoc {
-  return JSON.parse(readFileSync(homePaths((net.nodes[0] as NetworkNode).home).genesis, "utf8")) as GenesisDoc;
 }
 
 /** The validator public key (base64) of a node. */

@@ -1,14 +1,10 @@
 /** `urbis testnet`: create (or reopen) a local multi-validator CometBFT network and run it. */
-import { type ChildProcess, spawn } from "node:child_process";
-import { createWriteStream } from "node:fs";
+import type { ChildProcess } from "node:child_process";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
+import { spawnNode } from "../node-process.js";
 import { print } from "../output.js";
 import { createNetwork, type Network, type NetworkNode, readNetwork } from "../testnet.js";
-
-/** The CLI launcher, so each node runs as its own `urbis start` process. */
-const BIN = fileURLToPath(new URL("../../bin/urbis.mjs", import.meta.url));
 
 interface Running {
   node: NetworkNode;
@@ -17,20 +13,9 @@ interface Running {
 }
 
 /** Starts `urbis start --home <node home>` for one node; its output goes to `<home>/urbis.log`. */
-export function startNetworkNode(node: NetworkNode): Running {
-  const log = createWriteStream(join(node.home, "urbis.log"), { flags: "a" });
-  const child = spawn(process.execPath, [BIN, "start", "--home", node.home, "--json"], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout?.pipe(log, { end: false });
-  child.stderr?.pipe(log, { end: false });
-  const exited = new Promise<number | null>((r) =>
-    child.once("exit", (code) => {
-      log.end();
-      r(code);
-    }),
-  );
-  return { node, child, exited };
+function startNetworkNode(node: NetworkNode): Running {
+  const n = spawnNode(node.home);
+  return { node, child: n.child, exited: n.exited.then((e) => e.code) };
 }
 
 interface NodeStatusJson {
