@@ -86,3 +86,12 @@ export function moduleAddress(name: string): Address {
 
 /** Address on the wire: 20 raw bytes. */
 export const addressCodec: Codec<Address> = mapped(fixedBytes(ADDRESS_LENGTH), encodeAddress, decodeAddress);
+
+/**
+ * The governance authority: the signer of every message a passed proposal
+ * executes. No key derives it, so only the governance module can act as it.
+ */
+export const GOVERNANCE_ADDRESS: Address = moduleAddress("gov");
+
+/** The city treasury: a module account that only treasury-spend proposals can pay from. */
+export const TREASURY_ADDRESS: Address = moduleAddress("treasury");

@@ -34,6 +34,24 @@ export class InvariantViolation extends Error {
   override readonly name = "InvariantViolation";
 }
 
+/**
+ * The chain reached the height of a governance-approved upgrade plan this
+ * software does not implement: every node stops there, before executing the
+ * block, until it runs software that knows the plan.
+ */
+export class UpgradeNeeded extends InvariantViolation {
+  constructor(
+    readonly plan: string,
+    readonly height: bigint,
+    readonly info: string,
+  ) {
+    super(
+      `UPGRADE "${plan}" NEEDED at height ${height}: this software does not implement it; ` +
+        `stop the node and start a version that does${info ? ` (${info})` : ""}`,
+    );
+  }
+}
+
 /** A registered error kind. */
 export interface ErrorDef {
   readonly codespace: string;

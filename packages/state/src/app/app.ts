@@ -5,12 +5,15 @@
  * app hash on every node.
  */
 import {
+  type Address,
   bytesEqual,
   decodeTx,
   type Ed25519Verifier,
   fromUtf8,
+  GOVERNANCE_ADDRESS,
   InvariantViolation,
   MAX_TX_BYTES,
+  type Msg,
   sha256,
   type Tx,
   TxErrors,
@@ -22,7 +25,15 @@ import {
 } from "@urbis/protocol";
 import type { BlockInfo, Context, TxContext } from "../framework/context.js";
 import type { Event } from "../framework/events.js";
-import type { Json, MessageHandler, Module, QueryHandler } from "../framework/module.js";
+import type {
+  Authorizer,
+  Json,
+  MessageHandler,
+  Module,
+  ModuleHost,
+  Permission,
+  QueryHandler,
+} from "../framework/module.js";
 import { CacheStore, type CommitStore, type KVStore, ReadOnlyStore } from "../framework/store.js";
 import type { AuthKeeper } from "../modules/auth/keeper.js";
 import { AppErrors } from "./errors.js";
@@ -95,6 +106,7 @@ export class UrbisApp implements App {
   private readonly handlers = new Map<string, MessageHandler<unknown>>();
   private readonly queries = new Map<string, QueryHandler>();
   private readonly auth: AuthKeeper;
+  private readonly authorizer: Authorizer | undefined;
   private readonly verifier: Ed25519Verifier;
   private readonly sigCache = new SignatureCache(200_000);
   private readonly invariantPeriod: number;
@@ -132,9 +144,78 @@ export class UrbisApp implements App {
         this.queries.set(q.path, q);
       }
     }
+    const authorizers = opts.modules.flatMap((m) => (m.authorizer ? [m.authorizer] : []));
+    if (authorizers.length > 1) throw new InvariantViolation("more than one module provides an authorizer");
+    this.authorizer = authorizers[0];
+    const host = this.host();
+    for (const m of opts.modules) m.bind?.(host);
     this.blockState = new CacheStore(this.store.latest());
     this.checkState = new CacheStore(this.store.latest());
     this.chainId = this.readChainId() ?? "";
+  }
+
+  /** Registered message types with their declared permissions, sorted by type. */
+  messagePermissions(): { type: string; permission: Permission }[] {
+    return this.messageTypes().map((type) => ({
+      type,
+      permission: (this.handlers.get(type) as MessageHandler<unknown>).permission,
+    }));
+  }
+
+  /** Throws the registered error when `signer` may not send a message declaring `p`. */
+  private authorize(store: KVStore, signer: Address, p: Permission): void {
+    if (p.kind === "anyone") return;
+    if (p.kind === "governance") {
+      if (signer !== GOVERNANCE_ADDRESS) {
+        throw AppErrors.governanceOnly.create("only an executing governance proposal may send this message");
+      }
+      return;
+    }
+    // The governance authority acts for the whole consortium, so it passes member and role checks.
+    if (signer === GOVERNANCE_ADDRESS) return;
+    if (!this.authorizer) throw AppErrors.noAuthorizer.create("this chain has no organization module");
+    this.authorizer.authorize(store, signer, p);
+  }
+
+  /** Runs one message's permission check, decoding, validation and handler. */
+  private runMsg(ctx: TxContext, m: Msg): void {
+    const h = this.handlers.get(m.type);
+    if (!h) throw TxErrors.unknownMessage.create(`unknown message type ${m.type}`);
+    this.authorize(ctx.store, ctx.signer, h.permission);
+    const value = h.msg.unwrap(m);
+    h.validate(value);
+    h.handle(ctx, value);
+  }
+
+  /** What modules that run other modules' messages (governance) may use. */
+  private host(): ModuleHost {
+    return {
+      hasMessage: (type) => this.handlers.has(type),
+      permissionOf: (type) => this.handlers.get(type)?.permission,
+      validate: (m) => {
+        const h = this.handlers.get(m.type);
+        if (!h) throw TxErrors.unknownMessage.create(`unknown message type ${m.type}`);
+        h.validate(h.msg.unwrap(m));
+      },
+      dispatch: (ctx, signer, msgs, origin) => {
+        const store = new CacheStore(ctx.store);
+        const events: Event[] = [];
+        const tctx: TxContext = { block: ctx.block, store, signer, txHash: origin, emit: (e) => events.push(e) };
+        msgs.forEach((m, i) => {
+          try {
+            this.runMsg(tctx, m);
+          } catch (e) {
+            if (e instanceof UrbisError && msgs.length > 1) {
+              throw new UrbisError(e.def, `message ${i} (${m.type}): ${e.message}`, e.details);
+            }
+            throw e;
+          }
+        });
+        store.writeTo(ctx.store);
+        for (const e of events) ctx.emit(e);
+        return events;
+      },
+    };
   }
 
   /**
@@ -145,6 +226,24 @@ export class UrbisApp implements App {
    */
   trustSignature(txHash: string): void {
     this.sigCache.add(txHash);
+  }
+
+  /**
+   * Earliest block time (Unix ms) at which some module's end-of-block work
+   * falls due (e.g. a voting period ending), the minimum of every module's
+   * `nextDueTimeMs` over committed state; undefined when none has any. Not
+   * consensus: an engine that makes no empty blocks while idle (solo) makes
+   * one once its clock reaches this time, so the work runs without waiting
+   * for a transaction.
+   */
+  nextDueTimeMs(): bigint | undefined {
+    const committed = this.store.latest();
+    let earliest: bigint | undefined;
+    for (const m of this.modules) {
+      const t = m.nextDueTimeMs?.(committed);
+      if (t !== undefined && (earliest === undefined || t < earliest)) earliest = t;
+    }
+    return earliest;
   }
 
   /** Registered message types, sorted. */
@@ -285,6 +384,10 @@ export class UrbisApp implements App {
       this.genesisState.copyTo(this.blockState);
     }
     const block: BlockInfo = { chainId: this.chainId, height: req.height, timeMs: req.timeMs };
+    const events: Event[] = [];
+    const ctx: Context = { block, store: this.blockState, emit: (e) => events.push(e) };
+    // Before any transaction: e.g. an upgrade plan due at this height halts the node here.
+    for (const m of this.modules) m.beginBlock?.(ctx);
     const txResults: TxResult[] = [];
     for (const raw of req.txs) {
       let d: Decoded;
@@ -296,8 +399,6 @@ export class UrbisApp implements App {
       }
       txResults.push(this.runTx(d, block, this.blockState, "deliver"));
     }
-    const events: Event[] = [];
-    const ctx: Context = { block, store: this.blockState, emit: (e) => events.push(e) };
     for (const m of this.modules) m.endBlock?.(ctx);
     // The block's validator set changes; CometBFT applies them from height + 2.
     const validatorUpdates = this.modules.flatMap((m) => m.validatorUpdates?.(ctx) ?? []);
@@ -476,16 +577,14 @@ export class UrbisApp implements App {
       block,
       store: msgStore,
       signer: d.tx.body.signer,
+      signerKey: d.tx.body.publicKey,
       txHash: d.hash,
       emit: (e) => events.push(e),
     };
     try {
       d.tx.body.messages.forEach((m, i) => {
-        const h = this.handlers.get(m.type) as MessageHandler<unknown>;
-        const value = h.msg.unwrap(m);
         try {
-          h.validate(value);
-          h.handle(ctx, value);
+          this.runMsg(ctx, m);
         } catch (e) {
           if (e instanceof UrbisError && d.tx.body.messages.length > 1) {
             throw new UrbisError(e.def, `message ${i} (${m.type}): ${e.message}`, e.details);

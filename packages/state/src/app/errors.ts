@@ -15,4 +15,20 @@ export const AppErrors = {
   ),
   notFound: registerError("app", 5, "not_found", "The requested object does not exist.", 404),
   invalidGenesis: registerError("app", 6, "invalid_genesis", "The genesis document is invalid."),
+  /** A message only an executing governance proposal may send was signed by an account. */
+  governanceOnly: registerError(
+    "app",
+    7,
+    "governance_only",
+    "Only the governance authority (an executing proposal) may send this message.",
+    403,
+  ),
+  /** A message needs an organization membership or role, and the chain has no organization module. */
+  noAuthorizer: registerError(
+    "app",
+    8,
+    "no_authorizer",
+    "The message needs an organization membership or role, and this chain runs no organization module.",
+    403,
+  ),
 };

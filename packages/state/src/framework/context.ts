@@ -23,7 +23,9 @@ export interface Context {
 export interface TxContext extends Context {
   /** The transaction's signer, already authenticated. */
   readonly signer: Address;
-  /** Hex hash of the transaction. */
+  /** The signer's Ed25519 public key; absent when a module runs the message (governance). */
+  readonly signerKey?: Uint8Array;
+  /** Hex hash of the transaction, or the origin of a module-run message (e.g. `proposal/7`). */
   readonly txHash: string;
 }
 
