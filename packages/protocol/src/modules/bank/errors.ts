@@ -56,4 +56,11 @@ export const BankErrors = {
   ),
   /** A multi-send has no outputs. */
   noOutputs: registerError("bank", 13, "no_outputs", "A multi-send has no outputs."),
+  /** A `bank/update_params` names malformed parameters (too many or duplicate asset creators). */
+  invalidParams: registerError(
+    "bank",
+    14,
+    "invalid_params",
+    "The bank parameters are malformed: more than 256 asset creators, or one listed twice.",
+  ),
 };

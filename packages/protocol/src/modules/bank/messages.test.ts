@@ -92,7 +92,7 @@ describe("bank message codecs", () => {
     assert.deepEqual(sendMsg.unwrap(m), { to, denom: "urbs", amount: 12n });
     assert.deepEqual(
       BANK_MESSAGES.map((t) => t.type),
-      ["bank/send", "bank/multi_send", "bank/create_asset", "bank/mint", "bank/burn"],
+      ["bank/send", "bank/multi_send", "bank/create_asset", "bank/mint", "bank/burn", "bank/update_params"],
     );
   });
 

@@ -8,7 +8,9 @@ import { UrbisError } from "../../errors.js";
 import { defineMessage, type MessageType } from "../../tx.js";
 import { BankErrors } from "./errors.js";
 import {
+  bankParamsCodec,
   denomCodec,
+  MAX_ASSET_CREATORS,
   MAX_ASSET_NAME_WIRE_BYTES,
   MAX_SYMBOL_WIRE_BYTES,
   validateAmount,
@@ -71,8 +73,29 @@ export type BurnMsg = Infer<typeof burnMsgCodec>;
 /** The `bank/burn` message type. */
 export const burnMsg: MessageType<BurnMsg> = defineMessage("bank/burn", burnMsgCodec);
 
+/** `bank/update_params`: governance replaces the bank parameters (who may create assets). */
+export const updateBankParamsMsgCodec = struct({ params: bankParamsCodec });
+/** Value of a `bank/update_params` message. */
+export type UpdateBankParamsMsg = Infer<typeof updateBankParamsMsgCodec>;
+/** The `bank/update_params` message type (governance only). */
+export const updateBankParamsMsg: MessageType<UpdateBankParamsMsg> = defineMessage(
+  "bank/update_params",
+  updateBankParamsMsgCodec,
+);
+
 /** Every bank message type, in code order. */
-export const BANK_MESSAGES = [sendMsg, multiSendMsg, createAssetMsg, mintMsg, burnMsg] as const;
+export const BANK_MESSAGES = [sendMsg, multiSendMsg, createAssetMsg, mintMsg, burnMsg, updateBankParamsMsg] as const;
+
+/** Stateless checks of `bank/update_params`: at most 256 asset creators, none listed twice. */
+export function validateUpdateBankParamsMsg(m: UpdateBankParamsMsg): void {
+  const creators = m.params.assetCreators;
+  if (creators.length > MAX_ASSET_CREATORS) {
+    throw BankErrors.invalidParams.create(`${creators.length} asset creators, at most ${MAX_ASSET_CREATORS}`);
+  }
+  if (new Set(creators).size !== creators.length) {
+    throw BankErrors.invalidParams.create("an asset creator is listed twice");
+  }
+}
 
 /** Stateless checks of `bank/send`: valid denom, strictly positive amount. */
 export function validateSendMsg(m: SendMsg): void {

@@ -6,12 +6,16 @@ import { registerError } from "../../errors.js";
 
 /** Errors of the validator module. */
 export const ValidatorErrors = {
-  /** Only the validator parameter `authority` may change the validator set. */
+  /**
+   * Retired: no longer raised. The validator set had an `authority` parameter;
+   * its messages are now governance-only and the App refuses other signers
+   * with `app.governance_only`. Kept registered because codes are never reused.
+   */
   unauthorized: registerError(
     "validator",
     1,
     "unauthorized",
-    "Only the validator authority may change the validator set.",
+    "Retired, no longer raised: only the former validator authority could change the validator set (now app.governance_only).",
     403,
   ),
   /** A validator key is not 32 bytes, not a valid Ed25519 point, or a point of small order. */
@@ -70,5 +74,12 @@ export const ValidatorErrors = {
     10,
     "power_unchanged",
     "The validator already has this voting power; the change is refused.",
+  ),
+  /** A parameter change names a maxChangeFraction of 0 or above 1/3. */
+  invalidParams: registerError(
+    "validator",
+    11,
+    "invalid_params",
+    "The validator parameters are invalid: maxChangeFraction must be above 0 and at most 1/3.",
   ),
 };

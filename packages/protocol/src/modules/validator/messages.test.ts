@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { encodeAddress } from "../../address.js";
 import { concatBytes, toHex, utf8 } from "../../bytes.js";
 import { type Codec, decode, encode, MAX_U64 } from "../../codec/index.js";
 import { publicKeyOf, sha256 } from "../../crypto.js";
@@ -11,10 +10,12 @@ import {
   addValidatorMsg,
   removeValidatorMsg,
   setValidatorPowerMsg,
+  updateValidatorParamsMsg,
   VALIDATOR_MESSAGES,
   validateAddValidatorMsg,
   validateRemoveValidatorMsg,
   validateSetValidatorPowerMsg,
+  validateUpdateValidatorParamsMsg,
 } from "./messages.js";
 import {
   cometAddress,
@@ -70,19 +71,17 @@ describe("validator message codecs", () => {
       validatorInfoCodec,
       rec({ name: fc.string({ maxLength: 64 }), publicKey: validKey, power, effectiveHeight: power }),
     );
+    roundTrips(validatorParamsCodec, rec({ maxChangeFraction: rec({ numerator: power, denominator: power }) }));
     roundTrips(
-      validatorParamsCodec,
-      rec({
-        authority: fc.uint8Array({ minLength: 20, maxLength: 20 }).map(encodeAddress),
-        maxChangeFraction: rec({ numerator: power, denominator: power }),
-      }),
+      updateValidatorParamsMsg.codec,
+      rec({ maxChangeFraction: rec({ numerator: power, denominator: power }) }),
     );
   });
 
   it("have the documented type strings", () => {
     assert.deepEqual(
       VALIDATOR_MESSAGES.map((t) => t.type),
-      ["validator/add", "validator/remove", "validator/set_power"],
+      ["validator/add", "validator/remove", "validator/set_power", "validator/update_params"],
     );
   });
 
@@ -202,6 +201,29 @@ describe("validator stateless validation", () => {
     assert.ok(!isValidChangeFraction({ numerator: 1n, denominator: 2n }));
     assert.ok(!isValidChangeFraction({ numerator: 0n, denominator: 2n }));
   });
+
+  it("checks validator/update_params: 0 < maxChangeFraction <= 1/3", () => {
+    const upd = (numerator: bigint, denominator: bigint) =>
+      codeOf(() => validateUpdateValidatorParamsMsg({ maxChangeFraction: { numerator, denominator } }));
+    assert.equal(upd(1n, 3n), "ok");
+    assert.equal(upd(1n, 10n), "ok");
+    assert.equal(upd(333n, 1000n), "ok");
+    for (const [n, d] of [
+      [0n, 3n],
+      [1n, 0n],
+      [0n, 0n],
+      [1n, 2n],
+      [334n, 1000n],
+      [MAX_U64, MAX_U64],
+    ] as const) {
+      assert.equal(upd(n, d), "validator.invalid_params", `${n}/${d}`);
+    }
+    // On the wire: two little-endian u64s.
+    assert.equal(
+      toHex(updateValidatorParamsMsg.wrap({ maxChangeFraction: { numerator: 1n, denominator: 3n } }).value),
+      "01000000000000000300000000000000",
+    );
+  });
 });
 
 describe("validator error codes", () => {
@@ -213,6 +235,8 @@ describe("validator error codes", () => {
     );
     assert.equal(v.length, Object.keys(ValidatorErrors).length);
     assert.equal(ValidatorErrors.unauthorized.httpStatus, 403);
+    assert.match(ValidatorErrors.unauthorized.description, /^Retired/);
+    assert.equal(ValidatorErrors.invalidParams.code, 11);
     assert.equal(ValidatorErrors.changeTooLarge.create().id, "validator.change_too_large");
   });
 });

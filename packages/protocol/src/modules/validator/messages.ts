@@ -1,12 +1,15 @@
 /**
- * Messages of the validator module and their stateless checks. Every one must
- * be signed by the validator parameter `authority` (`validator.unauthorized`
- * otherwise); the state machine applies it at once to the app's set, and
- * CometBFT uses the change from two blocks later (see `ValidatorInfo.effectiveHeight`).
+ * Messages of the validator module and their stateless checks. Every one is
+ * governance-only: only an executing proposal (signer `GOVERNANCE_ADDRESS`)
+ * may send it, and the App refuses any other signer with `app.governance_only`.
+ * A set change applies at once to the app's set, and CometBFT uses it from two
+ * blocks later (see `ValidatorInfo.effectiveHeight`).
  */
 import { type Infer, struct, u64 } from "../../codec/index.js";
 import { defineMessage, type MessageType } from "../../tx.js";
 import {
+  changeFractionCodec,
+  validateChangeFraction,
   validateValidatorKey,
   validateValidatorName,
   validateVotingPower,
@@ -44,8 +47,26 @@ export const setValidatorPowerMsg: MessageType<SetValidatorPowerMsg> = defineMes
   setValidatorPowerMsgCodec,
 );
 
+/**
+ * `validator/update_params`: replaces the module's parameters (today only
+ * `maxChangeFraction`, which must stay above 0 and at most 1/3).
+ */
+export const updateValidatorParamsMsgCodec = struct({ maxChangeFraction: changeFractionCodec });
+/** Value of a `validator/update_params` message. */
+export type UpdateValidatorParamsMsg = Infer<typeof updateValidatorParamsMsgCodec>;
+/** The `validator/update_params` message type. */
+export const updateValidatorParamsMsg: MessageType<UpdateValidatorParamsMsg> = defineMessage(
+  "validator/update_params",
+  updateValidatorParamsMsgCodec,
+);
+
 /** Every validator message type, in code order. */
-export const VALIDATOR_MESSAGES = [addValidatorMsg, removeValidatorMsg, setValidatorPowerMsg] as const;
+export const VALIDATOR_MESSAGES = [
+  addValidatorMsg,
+  removeValidatorMsg,
+  setValidatorPowerMsg,
+  updateValidatorParamsMsg,
+] as const;
 
 /** Stateless checks of `validator/add`: valid name, valid key, 0 < power ≤ the maximum. */
 export function validateAddValidatorMsg(m: AddValidatorMsg): void {
@@ -63,4 +84,9 @@ export function validateRemoveValidatorMsg(m: RemoveValidatorMsg): void {
 export function validateSetValidatorPowerMsg(m: SetValidatorPowerMsg): void {
   validateValidatorKey(m.publicKey);
   validateVotingPower(m.power);
+}
+
+/** Stateless checks of `validator/update_params`: 0 < maxChangeFraction ≤ 1/3 (`validator.invalid_params`). */
+export function validateUpdateValidatorParamsMsg(m: UpdateValidatorParamsMsg): void {
+  validateChangeFraction(m.maxChangeFraction);
 }

@@ -10,7 +10,6 @@
  */
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { base64 } from "@scure/base";
-import { addressCodec } from "../../address.js";
 import { toHex, utf8 } from "../../bytes.js";
 import { bytes, type Codec, fixedBytes, type Infer, string, struct, u64 } from "../../codec/index.js";
 import { sha256 } from "../../crypto.js";
@@ -68,10 +67,11 @@ export type ChangeFraction = Infer<typeof changeFractionCodec>;
 /** The default and largest allowed {@link ChangeFraction}: 1/3, what CometBFT's light clients rely on. */
 export const DEFAULT_MAX_CHANGE_FRACTION: ChangeFraction = { numerator: 1n, denominator: 3n };
 
-/** Validator parameters (changed by governance in a later issue). */
+/**
+ * Validator parameters. Who may change the set is no parameter: every
+ * validator message is governance-only, so a passed proposal decides.
+ */
 export const validatorParamsCodec = struct({
-  /** The only address whose transactions may add, remove or re-weight validators. */
-  authority: addressCodec,
   /** Largest fraction of the block-start total power that one block's changes may add up to. */
   maxChangeFraction: changeFractionCodec,
 });
@@ -85,6 +85,16 @@ export type ValidatorParams = Infer<typeof validatorParamsCodec>;
  */
 export function isValidChangeFraction(f: ChangeFraction): boolean {
   return f.numerator > 0n && f.denominator > 0n && 3n * f.numerator <= f.denominator;
+}
+
+/** Fails with `validator.invalid_params` unless {@link isValidChangeFraction} holds for `f`. */
+export function validateChangeFraction(f: ChangeFraction): void {
+  if (!isValidChangeFraction(f)) {
+    throw ValidatorErrors.invalidParams.create(
+      `maxChangeFraction ${f.numerator}/${f.denominator} must be above 0 and at most 1/3`,
+      { maxChangeFraction: `${f.numerator}/${f.denominator}` },
+    );
+  }
 }
 
 /** `"n/d"` form of a fraction. */

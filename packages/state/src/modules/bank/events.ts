@@ -8,7 +8,13 @@ export const BANK_EVENTS = {
   mint: "bank.mint",
   burn: "bank.burn",
   assetCreated: "bank.asset_created",
+  paramsUpdated: "bank.params_updated",
 } as const;
+
+/** `bank.params_updated` {assetCreators}: the new list, comma-separated. */
+export function bankParamsUpdatedEvent(assetCreators: readonly Address[]): Event {
+  return event(BANK_EVENTS.paramsUpdated, { assetCreators: assetCreators.join(",") });
+}
 
 /** `bank.transfer` {sender, recipient, denom, amount}: one per send and per multi-send output. */
 export function transferEvent(sender: Address, recipient: Address, denom: string, amount: bigint): Event {

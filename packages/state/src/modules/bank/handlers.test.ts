@@ -4,6 +4,7 @@ import {
   burnMsg,
   createAssetMsg,
   encodeAddress,
+  GOVERNANCE_ADDRESS,
   MAX_MULTI_SEND_OUTPUTS,
   MAX_U128,
   type Msg,
@@ -12,6 +13,7 @@ import {
   sendMsg,
   toHex,
   UrbisError,
+  updateBankParamsMsg,
 } from "@urbis/protocol";
 import type { TxContext } from "../../framework/context.js";
 import type { Event } from "../../framework/events.js";
@@ -266,5 +268,26 @@ describe("bank handlers: failures leave state unchanged", () => {
         ),
       /output 1:/,
     );
+  });
+});
+
+describe("bank/update_params", () => {
+  it("is a governance message that replaces the asset creators", async () => {
+    const { mod, keeper, store, run } = setup();
+    const h = mod.messages.find((x) => x.msg.type === updateBankParamsMsg.type);
+    assert.equal(h?.permission.kind, "governance");
+    const events = run(GOVERNANCE_ADDRESS, updateBankParamsMsg.wrap({ params: { assetCreators: [CAROL] } }));
+    assert.deepEqual(keeper.params(store).assetCreators, [CAROL]);
+    assert.equal(events[0]?.type, BANK_EVENTS.paramsUpdated);
+  });
+
+  it("refuses a creator listed twice with bank.invalid_params, leaving the params", () => {
+    const { keeper, store, run } = setup();
+    const before = keeper.params(store);
+    assert.throws(
+      () => run(GOVERNANCE_ADDRESS, updateBankParamsMsg.wrap({ params: { assetCreators: [CAROL, CAROL] } })),
+      (e: unknown) => e instanceof UrbisError && e.codespace === "bank" && e.code === 14,
+    );
+    assert.deepEqual(keeper.params(store), before);
   });
 });

@@ -2,9 +2,16 @@
  * Events of the validator module. Keys are base64, `address` is the CometBFT
  * address (upper-case hex), powers and heights are decimal strings, and
  * `effectiveHeight` is the first height at which CometBFT uses the change
- * (the block's height + 2).
+ * (the block's height + 2). Every change is made by governance, so no event
+ * names a signer: the proposal that ran it is in the governance module's events.
  */
-import { type Address, cometAddress, type ValidatorInfo, validatorKeyToBase64 } from "@urbis/protocol";
+import {
+  cometAddress,
+  formatChangeFraction,
+  type ValidatorInfo,
+  type ValidatorParams,
+  validatorKeyToBase64,
+} from "@urbis/protocol";
 import { type Event, event } from "../../framework/events.js";
 
 /** Event types the validator module emits. */
@@ -12,12 +19,12 @@ export const VALIDATOR_EVENTS = {
   added: "validator.added",
   removed: "validator.removed",
   powerChanged: "validator.power_changed",
+  paramsUpdated: "validator.params_updated",
 } as const;
 
-/** `validator.added` {authority, name, publicKey, address, power, effectiveHeight}. */
-export function validatorAddedEvent(authority: Address, v: ValidatorInfo): Event {
+/** `validator.added` {name, publicKey, address, power, effectiveHeight}. */
+export function validatorAddedEvent(v: ValidatorInfo): Event {
   return event(VALIDATOR_EVENTS.added, {
-    authority,
     name: v.name,
     publicKey: validatorKeyToBase64(v.publicKey),
     address: cometAddress(v.publicKey),
@@ -26,10 +33,9 @@ export function validatorAddedEvent(authority: Address, v: ValidatorInfo): Event
   });
 }
 
-/** `validator.removed` {authority, name, publicKey, address, power, effectiveHeight}: `power` is the power it had. */
-export function validatorRemovedEvent(authority: Address, v: ValidatorInfo, effectiveHeight: bigint): Event {
+/** `validator.removed` {name, publicKey, address, power, effectiveHeight}: `power` is the power it had. */
+export function validatorRemovedEvent(v: ValidatorInfo, effectiveHeight: bigint): Event {
   return event(VALIDATOR_EVENTS.removed, {
-    authority,
     name: v.name,
     publicKey: validatorKeyToBase64(v.publicKey),
     address: cometAddress(v.publicKey),
@@ -38,15 +44,22 @@ export function validatorRemovedEvent(authority: Address, v: ValidatorInfo, effe
   });
 }
 
-/** `validator.power_changed` {authority, name, publicKey, address, previousPower, power, effectiveHeight}. */
-export function validatorPowerChangedEvent(authority: Address, previousPower: bigint, v: ValidatorInfo): Event {
+/** `validator.power_changed` {name, publicKey, address, previousPower, power, effectiveHeight}. */
+export function validatorPowerChangedEvent(previousPower: bigint, v: ValidatorInfo): Event {
   return event(VALIDATOR_EVENTS.powerChanged, {
-    authority,
     name: v.name,
     publicKey: validatorKeyToBase64(v.publicKey),
     address: cometAddress(v.publicKey),
     previousPower,
     power: v.power,
     effectiveHeight: v.effectiveHeight,
+  });
+}
+
+/** `validator.params_updated` {previousMaxChangeFraction, maxChangeFraction}, fractions as "n/d". */
+export function validatorParamsUpdatedEvent(previous: ValidatorParams, params: ValidatorParams): Event {
+  return event(VALIDATOR_EVENTS.paramsUpdated, {
+    previousMaxChangeFraction: formatChangeFraction(previous.maxChangeFraction),
+    maxChangeFraction: formatChangeFraction(params.maxChangeFraction),
   });
 }

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
   encodeAddress,
+  GOVERNANCE_ADDRESS,
   MAX_TOTAL_VOTING_POWER,
   publicKeyOf,
   toHex,
@@ -12,12 +13,12 @@ import { MemoryStore } from "../../framework/store.js";
 import { buildValidatorGenesis, parseValidatorGenesis } from "./genesis.js";
 import { validatorModule } from "./module.js";
 
-const AUTHORITY = encodeAddress(new Uint8Array(20).fill(1));
+const SOMEONE = encodeAddress(new Uint8Array(20).fill(1));
 const key = (n: number) => publicKeyOf(new Uint8Array(32).fill(n));
 const b64 = (n: number) => validatorKeyToBase64(key(n));
 
 const GOOD = {
-  params: { authority: AUTHORITY, maxChangeFraction: "1/4" },
+  params: { maxChangeFraction: "1/4" },
   validators: [
     { name: "City Hall", publicKey: b64(1), power: "300" },
     { name: "Hospital", publicKey: b64(2), power: 100 },
@@ -37,12 +38,12 @@ function failure(json: unknown): string {
   return "ok";
 }
 
-const withValidators = (validators: unknown[]) => ({ params: { authority: AUTHORITY }, validators });
+const withValidators = (validators: unknown[]) => ({ params: {}, validators });
 
 describe("validator genesis", () => {
   it("parses a good section, stores the set and hands it to InitChain", () => {
     const g = parseValidatorGenesis(GOOD);
-    assert.deepEqual(g.params, { authority: AUTHORITY, maxChangeFraction: { numerator: 1n, denominator: 4n } });
+    assert.deepEqual(g.params, { maxChangeFraction: { numerator: 1n, denominator: 4n } });
     assert.deepEqual(
       g.validators.map((v) => [v.name, toHex(v.publicKey), v.power]),
       [
@@ -77,11 +78,10 @@ describe("validator genesis", () => {
     });
   });
 
-  it("defaults maxChangeFraction to 1/3", () => {
-    assert.deepEqual(parseValidatorGenesis(withValidators(GOOD.validators)).params.maxChangeFraction, {
-      numerator: 1n,
-      denominator: 3n,
-    });
+  it("defaults maxChangeFraction to 1/3, with or without a params object", () => {
+    const third = { maxChangeFraction: { numerator: 1n, denominator: 3n } };
+    assert.deepEqual(parseValidatorGenesis(withValidators(GOOD.validators)).params, third);
+    assert.deepEqual(parseValidatorGenesis({ validators: GOOD.validators }).params, third);
   });
 
   it("refuses bad documents with app.invalid_genesis and a path", () => {
@@ -92,15 +92,18 @@ describe("validator genesis", () => {
       [undefined, /validator: the validator section is required/],
       [[], /validator: expected an object/],
       [{ ...GOOD, extra: 1 }, /unknown field "extra"/],
-      [{ validators: GOOD.validators }, /validator\.params: expected an object/],
-      [{ ...GOOD, params: {} }, /validator\.params\.authority: undefined is not an urbis address/],
-      [{ ...GOOD, params: { authority: "urbis1nope" } }, /params\.authority/],
-      [{ ...GOOD, params: { authority: AUTHORITY, maxChangeFraction: "1/2" } }, /must be above 0 and at most 1\/3/],
-      [{ ...GOOD, params: { authority: AUTHORITY, maxChangeFraction: "0/3" } }, /is not a fraction/],
-      [{ ...GOOD, params: { authority: AUTHORITY, maxChangeFraction: "half" } }, /is not a fraction/],
-      [{ ...GOOD, params: { authority: AUTHORITY, other: 1 } }, /params: unknown field "other"/],
+      [{ ...GOOD, params: [] }, /validator\.params: expected an object/],
+      [{ ...GOOD, params: null }, /validator\.params: expected an object/],
+      // The retired authority parameter is refused with the reason, whatever address it names.
+      [{ ...GOOD, params: { authority: SOMEONE } }, /validator\.params\.authority: was removed: only governance/],
+      [{ ...GOOD, params: { authority: GOVERNANCE_ADDRESS } }, /params\.authority: was removed/],
+      [{ ...GOOD, params: { maxChangeFraction: "1/2" } }, /must be above 0 and at most 1\/3/],
+      [{ ...GOOD, params: { maxChangeFraction: "0/3" } }, /is not a fraction/],
+      [{ ...GOOD, params: { maxChangeFraction: "half" } }, /is not a fraction/],
+      [{ ...GOOD, params: { maxChangeFraction: 0.25 } }, /maxChangeFraction: expected a string/],
+      [{ ...GOOD, params: { other: 1 } }, /params: unknown field "other"/],
       [withValidators([]), /validator\.validators: at least one validator is required/],
-      [{ params: { authority: AUTHORITY } }, /validator\.validators: expected an array/],
+      [{ params: {} }, /validator\.validators: expected an array/],
       [withValidators([{ name: "A", publicKey: b64(1), power: "0" }]), /validators\[0\]\.power: must be strictly/],
       [withValidators([{ name: "A", publicKey: b64(1), power: "-1" }]), /validators\[0\]\.power/],
       [withValidators([{ name: "A", publicKey: b64(1), power: "1.5" }]), /validators\[0\]\.power/],
@@ -145,27 +148,35 @@ describe("validator genesis", () => {
 
   it("builds a checked section from keys as bytes or base64", () => {
     const built = buildValidatorGenesis({
-      authority: AUTHORITY,
       validators: [
         { name: "City Hall", publicKey: key(1), power: 300n },
         { name: "Hospital", publicKey: b64(2), power: 100 },
       ],
     });
     assert.deepEqual(built, {
-      params: { authority: AUTHORITY, maxChangeFraction: "1/3" },
+      params: { maxChangeFraction: "1/3" },
       validators: [
         { name: "City Hall", publicKey: b64(1), power: "300" },
         { name: "Hospital", publicKey: b64(2), power: "100" },
       ],
     });
+    assert.equal(
+      buildValidatorGenesis({ validators: [{ name: "A", publicKey: key(1), power: 9n }], maxChangeFraction: "1/5" })
+        .params.maxChangeFraction,
+      "1/5",
+    );
     assert.throws(
-      () => buildValidatorGenesis({ authority: AUTHORITY, validators: [] }),
+      () =>
+        buildValidatorGenesis({ validators: [{ name: "A", publicKey: key(1), power: 9n }], maxChangeFraction: "1/2" }),
+      (e: unknown) => e instanceof UrbisError && e.id === "app.invalid_genesis",
+    );
+    assert.throws(
+      () => buildValidatorGenesis({ validators: [] }),
       (e: unknown) => e instanceof UrbisError && e.id === "app.invalid_genesis",
     );
     assert.throws(
       () =>
         buildValidatorGenesis({
-          authority: AUTHORITY,
           validators: [{ name: "A", publicKey: key(1), power: 1.5 }],
         }),
       (e: unknown) => e instanceof UrbisError && e.id === "app.invalid_genesis",

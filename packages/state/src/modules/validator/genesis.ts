@@ -1,17 +1,19 @@
 /**
- * Validator genesis. The section is required and reads:
+ * Validator genesis. The section is required (on a chain that runs the
+ * validator module) and reads:
  *
  * ```json
  * {
- *   "params": { "authority": "urbis1…", "maxChangeFraction": "1/3" },
+ *   "params": { "maxChangeFraction": "1/3" },
  *   "validators": [{ "name": "City Hall", "publicKey": "<base64 of 32 bytes>", "power": "100" }]
  * }
  * ```
  *
- * `authority` is the only address allowed to change the set (governance will
- * take this role later). `maxChangeFraction` ("n/d", optional, default and
- * maximum `1/3`) bounds how much of the block-start total power one block may
- * change. Each key is the validator's Ed25519 public key as CometBFT's
+ * No one owns the set after genesis: only governance (a passed proposal) may
+ * change it, so there is no authority parameter (a document still naming
+ * `params.authority` is refused with an explanation). `params` is optional;
+ * `maxChangeFraction` ("n/d", optional, default and maximum `1/3`) bounds how
+ * much of the block-start total power one block may change. Each key is the validator's Ed25519 public key as CometBFT's
  * `priv_validator_key.json` gives it (`pub_key.value`, padded base64); keys must
  * be valid points of large order and unique; powers are decimal strings,
  * strictly positive, adding up to at most CometBFT's `MaxTotalVotingPower`
@@ -24,11 +26,8 @@
  * Unknown fields are refused so a typo cannot silently drop state.
  */
 import {
-  type Address,
   type ChangeFraction,
   DEFAULT_MAX_CHANGE_FRACTION,
-  decodeAddress,
-  encodeAddress,
   formatChangeFraction,
   isValidatorKey,
   isValidChangeFraction,
@@ -55,14 +54,12 @@ export interface ValidatorGenesis {
 
 /** The validator genesis section as JSON (what {@link buildValidatorGenesis} returns). */
 export interface ValidatorGenesisJson {
-  params: { authority: Address; maxChangeFraction: string };
+  params: { maxChangeFraction: string };
   validators: { name: string; publicKey: string; power: string }[];
 }
 
 /** Inputs of {@link buildValidatorGenesis}. */
 export interface ValidatorGenesisSpec {
-  /** The only address allowed to change the set. */
-  authority: Address;
   /** The initial validators; `publicKey` as 32 raw bytes or padded base64. */
   validators: readonly { name: string; publicKey: Uint8Array | string; power: bigint | number }[];
   /** Defaults to 1/3 (also the maximum). */
@@ -76,15 +73,17 @@ function noExtraKeys(j: JsonReader, o: Record<string, unknown>, allowed: readonl
 /** Parses and validates a validator genesis section; fails with `app.invalid_genesis`. */
 export function parseValidatorGenesis(json: unknown): ValidatorGenesis {
   const j = new JsonReader(AppErrors.invalidGenesis, "validator");
-  if (json === undefined) j.fail("the validator section is required (params.authority and at least one validator)");
+  if (json === undefined) j.fail("the validator section is required (at least one validator)");
   const o = j.object(json);
   noExtraKeys(j, o, ["params", "validators"]);
 
   // Parameters.
   const jp = j.at("params");
-  const p = jp.object(o.params);
-  noExtraKeys(jp, p, ["authority", "maxChangeFraction"]);
-  const authority = encodeAddress(decodeAddress(jp.at("authority").address(p.authority)));
+  const p = o.params === undefined ? {} : jp.object(o.params);
+  if (p.authority !== undefined) {
+    jp.at("authority").fail("was removed: only governance (a passed proposal) changes the validator set");
+  }
+  noExtraKeys(jp, p, ["maxChangeFraction"]);
   let maxChangeFraction = DEFAULT_MAX_CHANGE_FRACTION;
   if (p.maxChangeFraction !== undefined) {
     const jf = jp.at("maxChangeFraction");
@@ -127,14 +126,14 @@ export function parseValidatorGenesis(json: unknown): ValidatorGenesis {
     }
     return { name, publicKey, power };
   });
-  return { params: { authority, maxChangeFraction }, validators };
+  return { params: { maxChangeFraction }, validators };
 }
 
 /** Exports validator state as a genesis section that {@link parseValidatorGenesis} reads back to the same set. */
 export function exportValidatorGenesis(keeper: ValidatorView, store: KVRead): Json {
   const p = keeper.params(store);
   return {
-    params: { authority: p.authority, maxChangeFraction: formatChangeFraction(p.maxChangeFraction) },
+    params: { maxChangeFraction: formatChangeFraction(p.maxChangeFraction) },
     validators: keeper.validators(store).map((v) => ({
       name: v.name,
       publicKey: validatorKeyToBase64(v.publicKey),
@@ -150,10 +149,7 @@ export function exportValidatorGenesis(keeper: ValidatorView, store: KVRead): Js
 export function buildValidatorGenesis(spec: ValidatorGenesisSpec): ValidatorGenesisJson {
   const f = spec.maxChangeFraction ?? DEFAULT_MAX_CHANGE_FRACTION;
   const json: ValidatorGenesisJson = {
-    params: {
-      authority: spec.authority,
-      maxChangeFraction: typeof f === "string" ? f : formatChangeFraction(f),
-    },
+    params: { maxChangeFraction: typeof f === "string" ? f : formatChangeFraction(f) },
     validators: spec.validators.map((v) => ({
       name: v.name,
       publicKey: typeof v.publicKey === "string" ? v.publicKey : validatorKeyToBase64(v.publicKey),

@@ -1,6 +1,8 @@
 /**
  * Validator keeper: the validator set as app state, its total power, and the
- * current block's pending changes.
+ * current block's pending changes. Who may change them is not its concern:
+ * the messages are governance-only and the App checks that before a handler
+ * runs, so the keeper enforces only the set's own rules.
  *
  * A change (add, remove, set-power) is applied to the stored set at once, and
  * the key's power at the start of the block is remembered the first time the
@@ -25,10 +27,9 @@
  * leaves the store untouched even outside a transaction's cache.
  */
 import {
-  type Address,
   bytesEqual,
+  type ChangeFraction,
   decode,
-  decodeAddress,
   encode,
   InvariantViolation,
   MAX_TOTAL_VOTING_POWER,
@@ -37,6 +38,7 @@ import {
   ValidatorErrors,
   type ValidatorInfo,
   type ValidatorParams,
+  validateChangeFraction,
   validateValidatorKey,
   validateValidatorName,
   validateVotingPower,
@@ -98,9 +100,26 @@ export class ValidatorKeeper implements ValidatorView {
     return decode(validatorParamsCodec, raw);
   }
 
-  /** Replaces the parameters (genesis; governance later). */
+  /** Writes the parameters as given (genesis; the caller validated them). */
   setParams(store: KVStore, p: ValidatorParams): void {
     store.set(VALIDATOR_PARAMS_KEY, encode(validatorParamsCodec, p));
+  }
+
+  /**
+   * Replaces the parameters (`validator/update_params`, run by governance) and
+   * returns the previous ones. Fails with `validator.invalid_params` unless
+   * 0 < maxChangeFraction ≤ 1/3. A smaller fraction also binds the rest of the
+   * current block: later changes in it are measured against the new one.
+   */
+  updateParams(
+    store: KVStore,
+    maxChangeFraction: ChangeFraction,
+  ): { previous: ValidatorParams; params: ValidatorParams } {
+    validateChangeFraction(maxChangeFraction);
+    const previous = this.params(store);
+    const params: ValidatorParams = { maxChangeFraction: { ...maxChangeFraction } };
+    this.setParams(store, params);
+    return { previous, params };
   }
 
   /** The validator with this key, or undefined (also for keys of the wrong length). */
@@ -166,17 +185,6 @@ export class ValidatorKeeper implements ValidatorView {
     store.set(VALIDATOR_TOTAL_KEY, encode(u64, total));
   }
 
-  /** Fails with `validator.unauthorized` unless `signer` is the `authority` parameter. */
-  requireAuthority(store: KVRead, signer: Address): void {
-    const { authority } = this.params(store);
-    if (!bytesEqual(decodeAddress(signer), decodeAddress(authority))) {
-      throw ValidatorErrors.unauthorized.create(`only ${authority} may change the validator set`, {
-        signer,
-        authority,
-      });
-    }
-  }
-
   /** The validator with this key; fails with `validator.invalid_public_key` or `validator.unknown_validator`. */
   requireValidator(store: KVRead, publicKey: Uint8Array): ValidatorInfo {
     validateValidatorKey(publicKey);
@@ -189,13 +197,12 @@ export class ValidatorKeeper implements ValidatorView {
   }
 
   /**
-   * Adds a validator, by `signer` (the authority), in block `height`; it signs
-   * from `height + 2`. Fails with `validator.unauthorized`, `validator.invalid_name`,
-   * `validator.invalid_public_key`, `validator.invalid_power`, `validator.validator_exists`,
-   * `validator.total_power_too_large` or `validator.change_too_large`.
+   * Adds a validator in block `height`; it signs from `height + 2`. Fails with
+   * `validator.invalid_name`, `validator.invalid_public_key`, `validator.invalid_power`,
+   * `validator.validator_exists`, `validator.total_power_too_large` or
+   * `validator.change_too_large`.
    */
-  add(store: KVStore, signer: Address, height: bigint, v: NewValidator): ValidatorInfo {
-    this.requireAuthority(store, signer);
+  add(store: KVStore, height: bigint, v: NewValidator): ValidatorInfo {
     validateValidatorName(v.name);
     validateValidatorKey(v.publicKey);
     validateVotingPower(v.power);
@@ -216,34 +223,30 @@ export class ValidatorKeeper implements ValidatorView {
   }
 
   /**
-   * Removes a validator, by `signer` (the authority); it stops signing from
-   * `height + 2`. Returns the removed record. Fails with `validator.unauthorized`,
-   * `validator.invalid_public_key`, `validator.unknown_validator`,
-   * `validator.last_validator` or `validator.change_too_large`.
+   * Removes a validator; removed in block H, it stops signing from H + 2.
+   * Returns the removed record. Fails with `validator.invalid_public_key`,
+   * `validator.unknown_validator`, `validator.last_validator` or
+   * `validator.change_too_large`.
    */
-  remove(store: KVStore, signer: Address, publicKey: Uint8Array): ValidatorInfo {
-    this.requireAuthority(store, signer);
+  remove(store: KVStore, publicKey: Uint8Array): ValidatorInfo {
     const v = this.requireValidator(store, publicKey);
     this.apply(store, publicKey, v.power, undefined);
     return v;
   }
 
   /**
-   * Gives a validator a new power, by `signer` (the authority), in block
-   * `height`; CometBFT uses it from `height + 2`. Returns the previous power
-   * and the new record. Fails with `validator.unauthorized`,
+   * Gives a validator a new power in block `height`; CometBFT uses it from
+   * `height + 2`. Returns the previous power and the new record. Fails with
    * `validator.invalid_public_key`, `validator.invalid_power` (0 included: use
    * {@link remove}), `validator.unknown_validator`, `validator.power_unchanged`,
    * `validator.total_power_too_large` or `validator.change_too_large`.
    */
   setPower(
     store: KVStore,
-    signer: Address,
     height: bigint,
     publicKey: Uint8Array,
     power: bigint,
   ): { previous: bigint; info: ValidatorInfo } {
-    this.requireAuthority(store, signer);
     validateValidatorKey(publicKey);
     validateVotingPower(power);
     const v = this.requireValidator(store, publicKey);

@@ -1,8 +1,9 @@
 /**
  * The validator module: the CometBFT validator set as app state.
  *
- * Rules: only the `authority` parameter adds, removes and re-weights
- * validators (`validator/add`, `validator/remove`, `validator/set_power`);
+ * Rules: only governance (an executing proposal) adds, removes and
+ * re-weights validators (`validator/add`, `validator/remove`,
+ * `validator/set_power`) and changes the parameters (`validator/update_params`);
  * every key is a valid 32-byte Ed25519 point of large order and unique; every
  * power is strictly positive (removal is `validator/remove`, never power 0) and
  * the total stays within CometBFT's `MaxTotalVotingPower`; the set is never

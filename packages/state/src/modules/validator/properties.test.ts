@@ -1,16 +1,20 @@
 /**
- * Property tests of the validator module: random sequences of add, remove and
- * set-power (by the authority and by others) over several blocks, against a
- * plain-Map model. Checked after every step: the outcome is the model's, a
- * refusal changes nothing, the set is never empty and the block never moves
- * more than 1/3 of its start power; at every block end the update list applied
- * to the block-start set gives the stored set, and the invariants hold.
+ * Property tests of the validator module: random sequences of add, remove,
+ * set-power and parameter changes over several blocks, run through the
+ * handlers as the governance authority (who may send them at all is the App's
+ * check, tested in app.test.ts), against a plain-Map model. Checked after
+ * every step: the outcome is the model's, a refusal changes nothing, the set
+ * is never empty and the block never moves more than 1/3 of its start power;
+ * at every block end the update list applied to the block-start set gives the
+ * stored set, and the invariants hold.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
   addValidatorMsg,
-  encodeAddress,
+  type ChangeFraction,
+  formatChangeFraction,
+  GOVERNANCE_ADDRESS,
   MAX_TOTAL_VOTING_POWER,
   type Msg,
   publicKeyOf,
@@ -18,6 +22,7 @@ import {
   setValidatorPowerMsg,
   toHex,
   UrbisError,
+  updateValidatorParamsMsg,
   validatorKeyToBase64,
 } from "@urbis/protocol";
 import fc from "fast-check";
@@ -25,27 +30,34 @@ import type { TxContext } from "../../framework/context.js";
 import { MemoryStore } from "../../framework/store.js";
 import { validatorModule } from "./module.js";
 
-const AUTHORITY = encodeAddress(new Uint8Array(20).fill(1));
-const OTHER = encodeAddress(new Uint8Array(20).fill(2));
 const KEYS = [1, 2, 3, 4, 5, 6, 7, 8].map((n) => publicKeyOf(new Uint8Array(32).fill(n)));
 const hex = (i: number) => toHex(KEYS[i]!);
 
 type Op =
-  | { kind: "add"; signer: string; key: number; power: bigint }
-  | { kind: "remove"; signer: string; key: number }
-  | { kind: "set"; signer: string; key: number; power: bigint }
+  | { kind: "add"; key: number; power: bigint }
+  | { kind: "remove"; key: number }
+  | { kind: "set"; key: number; power: bigint }
+  | { kind: "params"; fraction: ChangeFraction }
   | { kind: "end" };
 
-const signer = fc.oneof({ weight: 9, arbitrary: fc.constant(AUTHORITY) }, { weight: 1, arbitrary: fc.constant(OTHER) });
 const keyIdx = fc.integer({ min: 0, max: KEYS.length - 1 });
 const power = fc.oneof(
   { weight: 12, arbitrary: fc.bigInt({ min: 1n, max: 200n }) },
   { weight: 1, arbitrary: fc.constantFrom(0n, MAX_TOTAL_VOTING_POWER, MAX_TOTAL_VOTING_POWER + 1n) },
 );
+/** Mostly fractions from 1/20 to 1/3, sometimes invalid ones (0, above 1/3, denominator 0). */
+const fraction: fc.Arbitrary<ChangeFraction> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ numerator: fc.constant(1n), denominator: fc.bigInt({ min: 3n, max: 20n }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ numerator: fc.bigInt({ min: 0n, max: 5n }), denominator: fc.bigInt({ min: 0n, max: 12n }) }),
+  },
+);
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant("add" as const), signer, key: keyIdx, power }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant("remove" as const), signer, key: keyIdx }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant("set" as const), signer, key: keyIdx, power }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant("add" as const), key: keyIdx, power }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("remove" as const), key: keyIdx }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant("set" as const), key: keyIdx, power }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("params" as const), fraction }) },
   { weight: 1, arbitrary: fc.constant({ kind: "end" as const }) },
 );
 const genesisSet = fc
@@ -58,6 +70,7 @@ const genesisSet = fc
   );
 
 function toMsg(o: Exclude<Op, { kind: "end" }>): Msg {
+  if (o.kind === "params") return updateValidatorParamsMsg.wrap({ maxChangeFraction: o.fraction });
   const publicKey = KEYS[o.key]!;
   switch (o.kind) {
     case "add":
@@ -72,6 +85,7 @@ function toMsg(o: Exclude<Op, { kind: "end" }>): Msg {
 /** The set as a plain Map (hex key → power), predicting each outcome. */
 class Model {
   start: Map<string, bigint>;
+  fraction: ChangeFraction = { numerator: 1n, denominator: 3n };
   constructor(public set: Map<string, bigint>) {
     this.start = new Map(set);
   }
@@ -93,10 +107,15 @@ class Model {
   }
   /** Predicts the outcome (an error id or "ok") and applies it when "ok". */
   step(o: Exclude<Op, { kind: "end" }>): string {
+    if (o.kind === "params") {
+      const { numerator: n, denominator: d } = o.fraction;
+      if (n === 0n || d === 0n || 3n * n > d) return "validator.invalid_params";
+      this.fraction = o.fraction;
+      return "ok";
+    }
     const k = hex(o.key);
     const cur = this.set.get(k);
     if (o.kind !== "remove" && (o.power <= 0n || o.power > MAX_TOTAL_VOTING_POWER)) return "validator.invalid_power";
-    if (o.signer !== AUTHORITY) return "validator.unauthorized";
     if (o.kind === "add" && cur !== undefined) return "validator.validator_exists";
     if (o.kind !== "add" && cur === undefined) return "validator.unknown_validator";
     if (o.kind === "set" && cur === o.power) return "validator.power_unchanged";
@@ -104,7 +123,8 @@ class Model {
     const newTotal = this.total() - (cur ?? 0n) + newPower;
     if (newTotal === 0n) return "validator.last_validator";
     if (newTotal > MAX_TOTAL_VOTING_POWER) return "validator.total_power_too_large";
-    if (3n * this.changedWith(k, newPower) > this.total(this.start)) return "validator.change_too_large";
+    const { numerator: n, denominator: d } = this.fraction;
+    if (this.changedWith(k, newPower) * d > this.total(this.start) * n) return "validator.change_too_large";
     if (newPower === 0n) this.set.delete(k);
     else this.set.set(k, newPower);
     return "ok";
@@ -126,7 +146,6 @@ describe("validator properties", () => {
         mod.genesis.init(
           ctx,
           mod.genesis.parse({
-            params: { authority: AUTHORITY },
             validators: ks.map((k, i) => ({
               name: `Org ${k}`,
               publicKey: validatorKeyToBase64(KEYS[k]!),
@@ -170,7 +189,7 @@ describe("validator properties", () => {
           let got = "ok";
           const msg = toMsg(o);
           const h = handlers.get(msg.type)!;
-          const tctx: TxContext = { block, store, signer: o.signer, txHash: "00", emit: () => {} };
+          const tctx: TxContext = { block, store, signer: GOVERNANCE_ADDRESS, txHash: "proposal/1", emit: () => {} };
           try {
             const v = h.msg.unwrap(msg);
             h.validate(v);
@@ -188,7 +207,12 @@ describe("validator properties", () => {
           assert.deepEqual(stored(), model.set);
           assert.ok(keeper.validators(store).length > 0, "the set is never empty");
           const { startTotal, changed } = keeper.blockChange(store);
+          // Every change was checked against a fraction of at most 1/3, whatever it is now.
           assert.ok(3n * changed <= startTotal, `changed ${changed} of ${startTotal}`);
+          assert.equal(
+            formatChangeFraction(keeper.params(store).maxChangeFraction),
+            formatChangeFraction(model.fraction),
+          );
           assert.equal(startTotal, model.total(model.start));
         }
         endBlock();

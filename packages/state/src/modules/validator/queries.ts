@@ -15,7 +15,7 @@ import type { ValidatorView } from "./keeper.js";
  * Queries of the validator module:
  * - `validator/validators` {} → {validators: [{name, publicKey, address, power, effectiveHeight}],
  *   totalPower, count}, in key byte order; `address` is the CometBFT address (upper-case hex)
- * - `validator/params` {} → {authority, maxChangeFraction: "n/d"}
+ * - `validator/params` {} → {maxChangeFraction: "n/d"}
  */
 export function validatorQueries(keeper: ValidatorView): QueryHandler[] {
   return [
@@ -30,7 +30,7 @@ export function validatorQueries(keeper: ValidatorView): QueryHandler[] {
       path: "validator/params",
       handle(ctx) {
         const p = keeper.params(ctx.store);
-        return { authority: p.authority, maxChangeFraction: formatChangeFraction(p.maxChangeFraction) };
+        return { maxChangeFraction: formatChangeFraction(p.maxChangeFraction) };
       },
     },
   ];
