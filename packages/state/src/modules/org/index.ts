@@ -1,0 +1,12 @@
+/** The organization module's state side: view, keys, keeper, authorizer, handlers, queries, genesis, invariants and events. */
+
+export * from "./authorizer.js";
+export * from "./events.js";
+export * from "./genesis.js";
+export * from "./handlers.js";
+export * from "./invariants.js";
+export * from "./keeper.js";
+export * from "./keys.js";
+export * from "./module.js";
+export * from "./queries.js";
+export * from "./view.js";
