@@ -1,6 +1,7 @@
 /** @urbis/sdk: browser-safe keys, transactions, typed client and proof verification. */
 export * from "@urbis/protocol";
 export * from "./client/index.js";
+export * from "./did/index.js";
 export * from "./errors.js";
 export * from "./keys.js";
 export * from "./keystore.js";

@@ -12,6 +12,7 @@ import {
   type BlockJson,
   bytesToBase64,
   type DescribeJson,
+  type DidResolutionResultJson,
   type QueryAnswerJson,
   type RouteDef,
   type RouteId,
@@ -182,6 +183,29 @@ export class UrbisClient {
     const { height, ...call } = opts;
     const query = height === undefined ? params : { ...params, height: heightString(height) };
     return this.api.query({ params: { module, name }, query }, call);
+  }
+
+  /**
+   * The node's resolution of a `did:urbis` DID (latest, or the version named by
+   * `versionId` or `versionTime`). A deactivated DID throws `did.deactivated`
+   * with the result in `details.resolution`. This trusts the node; the
+   * did-resolver driver (`getUrbisResolver`) verifies proofs instead.
+   */
+  resolveDid(
+    did: string,
+    opts: CallOptions & { versionId?: number | string; versionTime?: string } = {},
+  ): Promise<DidResolutionResultJson> {
+    const { versionId, versionTime, ...call } = opts;
+    return this.api.resolveDid(
+      {
+        params: { did },
+        query: {
+          ...(versionId === undefined ? {} : { versionId: String(versionId) }),
+          ...(versionTime === undefined ? {} : { versionTime }),
+        },
+      },
+      call,
+    );
   }
 
   /** A raw state value, with its proof and the app hash it verifies against when `prove`. */
