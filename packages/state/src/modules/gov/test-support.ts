@@ -1,0 +1,561 @@
+/**
+ * Test support for the governance tests only (not exported from the package):
+ * a small consortium — six organizations in six sectors, a currency, a funded
+ * treasury, four validators — over a plain memory store, with the real bank,
+ * org, validator, gov and upgrade modules, and a stand-in for the App that
+ * runs messages exactly as the App does (permission, decode, validate,
+ * handle, all in a checkpoint that is dropped on failure).
+ */
+import assert from "node:assert/strict";
+import {
+  type Address,
+  addressOf,
+  DEFAULT_MAX_CHANGE_FRACTION,
+  encodeTx,
+  fromUtf8,
+  GOVERNANCE_ADDRESS,
+  type GovParams,
+  hasPrefix,
+  type Msg,
+  publicKeyOf,
+  sha256,
+  signTx,
+  submitProposalMsg,
+  TREASURY_ADDRESS,
+  TxErrors,
+  toHex,
+  UrbisError,
+  utf8,
+  type ValidatorParams,
+  type VoteOption,
+  voteMsg,
+} from "@urbis/protocol";
+import { UrbisApp } from "../../app/app.js";
+import { AppErrors } from "../../app/errors.js";
+import type { FinalizeBlockResponse, TxResult } from "../../app/types.js";
+import type { Context, TxContext } from "../../framework/context.js";
+import type { Event } from "../../framework/events.js";
+import type { MessageHandler, Module, ModuleHost, Permission } from "../../framework/module.js";
+import { CacheStore, type CommitStore, type KVRead, MemoryStore, type Write } from "../../framework/store.js";
+import { authModule } from "../auth/module.js";
+import { bankModule } from "../bank/module.js";
+import { orgModule } from "../org/module.js";
+import { type UpgradeHandler, upgradeModule } from "../upgrade/module.js";
+import { buildValidatorGenesis } from "../validator/genesis.js";
+import { validatorModule } from "../validator/module.js";
+import { govModule } from "./module.js";
+
+/** The currency deposits are made in. */
+export const DENOM = "ucity";
+/** Block time of the genesis. */
+export const T0 = 1_700_000_000_000n;
+/** One hour in ms. */
+export const HOUR = 3_600_000n;
+
+/** A test account. */
+export interface Key {
+  sk: Uint8Array;
+  pk: Uint8Array;
+  addr: Address;
+}
+
+/** A deterministic test account. */
+export function account(n: number): Key {
+  const sk = new Uint8Array(32).fill(n);
+  const pk = publicKeyOf(sk);
+  return { sk, pk, addr: addressOf(pk) };
+}
+
+/** Accounts of the consortium. */
+export const K = {
+  issuer: account(1),
+  hall: account(2),
+  hall2: account(3),
+  hallMember: account(4),
+  hospital: account(5),
+  bank: account(6),
+  water: account(7),
+  school: account(8),
+  transit: account(9),
+  outsider: account(10),
+  newcomer: account(11),
+};
+
+/** The founding organizations: id, sector, admins (and members). Weights: government 3, health 2, finance 2, others 1. */
+export const ORGS = [
+  { id: "city-hall", sector: "government", admins: [K.hall, K.hall2], members: [K.hallMember] },
+  { id: "hospital", sector: "health", admins: [K.hospital], members: [] },
+  { id: "city-bank", sector: "finance", admins: [K.bank], members: [] },
+  { id: "water", sector: "utilities", admins: [K.water], members: [] },
+  { id: "school", sector: "education", admins: [K.school], members: [] },
+  { id: "transit", sector: "transport", admins: [K.transit], members: [] },
+] as const;
+
+/** The admin of each founding organization who votes in tests. */
+export const VOTER: Record<string, Key> = {
+  "city-hall": K.hall,
+  hospital: K.hospital,
+  "city-bank": K.bank,
+  water: K.water,
+  school: K.school,
+  transit: K.transit,
+};
+
+/** Governance parameters of the tests: deposit 1000, 1 h deposit and 2 h voting periods, 3 approving sectors. */
+export const PARAMS: GovParams = {
+  depositDenom: DENOM,
+  minDeposit: 1000n,
+  depositPeriodMs: HOUR,
+  votingPeriodMs: 2n * HOUR,
+  timelockMs: 0n,
+  quorumBps: 5000,
+  thresholdBps: 5000,
+  vetoBps: 3334,
+  minApprovingSectors: 3,
+  sectorWeights: [
+    { sector: "government", weight: 3 },
+    { sector: "health", weight: 2 },
+    { sector: "finance", weight: 2 },
+  ],
+};
+
+/** Starting balance of every account of {@link K} (but the issuer), and of the treasury. */
+export const BALANCE = 100_000n;
+export const TREASURY_BALANCE = 1_000_000n;
+
+/** Consensus keys of the genesis validators (distinct from account keys). */
+export const vkey = (n: number) => publicKeyOf(new Uint8Array(32).fill(100 + n));
+
+/** The genesis sections of the consortium (validators given separately, see {@link Chain}). */
+export function genesisSections(params: GovParams = PARAMS) {
+  const holders = [...Object.values(K).filter((k) => k !== K.issuer)].map((k) => k.addr);
+  return {
+    bank: {
+      assets: [{ denom: DENOM, name: "City Credit", symbol: "UCC", decimals: 0, issuer: K.issuer.addr }],
+      balances: [
+        ...holders.map((address) => ({ address, coins: [{ denom: DENOM, amount: BALANCE.toString() }] })),
+        { address: TREASURY_ADDRESS, coins: [{ denom: DENOM, amount: TREASURY_BALANCE.toString() }] },
+      ],
+    },
+    org: {
+      organizations: ORGS.map((o) => ({
+        id: o.id,
+        name: o.id.replace(/-/g, " "),
+        sector: o.sector,
+        admins: o.admins.map((k) => k.addr),
+        members: o.members.map((k) => k.addr),
+      })),
+    },
+    gov: {
+      params: {
+        depositDenom: params.depositDenom,
+        minDeposit: params.minDeposit.toString(),
+        depositPeriodMs: params.depositPeriodMs.toString(),
+        votingPeriodMs: params.votingPeriodMs.toString(),
+        timelockMs: params.timelockMs.toString(),
+        quorumBps: params.quorumBps,
+        thresholdBps: params.thresholdBps,
+        vetoBps: params.vetoBps,
+        minApprovingSectors: params.minApprovingSectors,
+        sectorWeights: params.sectorWeights.map((w) => ({ ...w })),
+      },
+    },
+  };
+}
+
+/** The registered error id of what `fn` throws (`ok` when it returns). */
+export function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof UrbisError) return e.id;
+    throw e;
+  }
+  return "ok";
+}
+
+/** Attributes of an event as a record. */
+export const attrs = (e: Event) => Object.fromEntries(e.attributes.map((a) => [a.key, a.value]));
+
+/**
+ * The consortium on a memory store, with the real modules and an App
+ * stand-in. Time moves only when a test says so.
+ */
+export class Chain {
+  readonly store = new MemoryStore();
+  readonly bank = bankModule();
+  readonly org = orgModule();
+  readonly validator = validatorModule();
+  readonly gov;
+  readonly upgrade = upgradeModule();
+  readonly modules: Module<any>[];
+  height = 1n;
+  timeMs = T0;
+  private readonly handlers = new Map<string, MessageHandler<unknown>>();
+
+  constructor(params: GovParams = PARAMS, validators = 4) {
+    this.gov = govModule({ orgs: this.org.keeper, bank: this.bank.keeper });
+    this.modules = [this.bank, this.org, this.validator, this.gov, this.upgrade];
+    for (const m of this.modules) for (const h of m.messages) this.handlers.set(h.msg.type, h);
+    this.gov.bind?.(this.host());
+    const sections: Record<string, unknown> = genesisSections(params);
+    const ctx = this.ctx([]);
+    for (const m of this.modules) {
+      if (m === this.validator) {
+        const p = { maxChangeFraction: DEFAULT_MAX_CHANGE_FRACTION } as ValidatorParams;
+        const vals = Array.from({ length: validators }, (_, i) => ({
+          name: `Node ${i + 1}`,
+          publicKey: vkey(i + 1),
+          power: 100n,
+        }));
+        this.validator.keeper.initGenesis(this.store, p, vals, this.height);
+        continue;
+      }
+      m.genesis.init(ctx, m.genesis.parse(sections[m.name]));
+    }
+    this.checkInvariants();
+  }
+
+  /** A block context at the current height and time, collecting events into `sink`. */
+  ctx(sink: Event[], store = this.store): Context {
+    return { block: { chainId: "test", height: this.height, timeMs: this.timeMs }, store, emit: (e) => sink.push(e) };
+  }
+
+  /** Moves to a later block: height + 1, time + `ms`. */
+  advance(ms: bigint): void {
+    this.height += 1n;
+    this.timeMs += ms;
+  }
+
+  private authorize(store: CacheStore, signer: Address, p: Permission): void {
+    if (p.kind === "anyone") return;
+    if (p.kind === "governance") {
+      if (signer !== GOVERNANCE_ADDRESS) throw AppErrors.governanceOnly.create("governance only");
+      return;
+    }
+    if (signer === GOVERNANCE_ADDRESS) return;
+    this.org.authorizer.authorize(store, signer, p);
+  }
+
+  private runOne(ctx: TxContext, m: Msg): void {
+    const h = this.handlers.get(m.type);
+    if (!h) throw TxErrors.unknownMessage.create(`unknown message type ${m.type}`);
+    this.authorize(ctx.store as CacheStore, ctx.signer, h.permission);
+    const v = h.msg.unwrap(m);
+    h.validate(v);
+    h.handle(ctx, v);
+  }
+
+  /** Runs messages in order; as the App does, a failure of one of several names it. */
+  private runAll(ctx: TxContext, msgs: readonly Msg[]): void {
+    msgs.forEach((m, i) => {
+      try {
+        this.runOne(ctx, m);
+      } catch (e) {
+        if (e instanceof UrbisError && msgs.length > 1) {
+          throw new UrbisError(e.def, `message ${i} (${m.type}): ${e.message}`, e.details);
+        }
+        throw e;
+      }
+    });
+  }
+
+  /** The ModuleHost the App would give (same checks, same checkpoint semantics). */
+  host(): ModuleHost {
+    return {
+      hasMessage: (type) => this.handlers.has(type),
+      permissionOf: (type) => this.handlers.get(type)?.permission,
+      validate: (m) => {
+        const h = this.handlers.get(m.type);
+        if (!h) throw TxErrors.unknownMessage.create(`unknown message type ${m.type}`);
+        h.validate(h.msg.unwrap(m));
+      },
+      dispatch: (ctx, signer, msgs, origin) => {
+        const store = new CacheStore(ctx.store);
+        const events: Event[] = [];
+        const tctx: TxContext = { block: ctx.block, store, signer, txHash: origin, emit: (e) => events.push(e) };
+        this.runAll(tctx, msgs);
+        store.writeTo(ctx.store);
+        for (const e of events) ctx.emit(e);
+        return events;
+      },
+    };
+  }
+
+  /** Runs `msgs` signed by `signer` as one transaction; returns its events, or throws (and writes nothing). */
+  run(signer: Address, ...msgs: Msg[]): Event[] {
+    const store = new CacheStore(this.store);
+    const events: Event[] = [];
+    const tctx: TxContext = {
+      block: { chainId: "test", height: this.height, timeMs: this.timeMs },
+      store,
+      signer,
+      txHash: "00",
+      emit: (e) => events.push(e),
+    };
+    this.runAll(tctx, msgs);
+    store.writeTo(this.store);
+    return events;
+  }
+
+  /** The error id a transaction fails with; asserts that it changed nothing. */
+  refused(signer: Address, ...msgs: Msg[]): string {
+    const before = this.snapshot();
+    const id = codeOf(() => this.run(signer, ...msgs));
+    assert.deepEqual(this.snapshot(), before, `state changed by the refused ${msgs.map((m) => m.type).join(",")}`);
+    return id;
+  }
+
+  /** Ends the block: governance's end of block, then the validator changes handed over; returns the events. */
+  endBlock(): Event[] {
+    const events: Event[] = [];
+    const ctx = this.ctx(events);
+    for (const m of this.modules) m.endBlock?.(ctx);
+    for (const m of this.modules) m.validatorUpdates?.(ctx);
+    this.checkInvariants();
+    return events;
+  }
+
+  /** Every invariant of every module holds. */
+  checkInvariants(): void {
+    const ctx = this.ctx([]);
+    for (const m of this.modules) for (const inv of m.invariants) assert.equal(inv.check(ctx), undefined, inv.name);
+  }
+
+  /** A query answer. */
+  query(path: string, params: Record<string, string> = {}): any {
+    const mod = this.modules.find((m) => m.queries.some((q) => q.path === path));
+    const q = mod?.queries.find((x) => x.path === path);
+    assert.ok(q, `no query ${path}`);
+    return q.handle(this.ctx([]), params);
+  }
+
+  /** Every stored key and value, as hex. */
+  snapshot(): string[] {
+    return [...this.store.iterate()].map(([k, v]) => `${toHex(k)}=${toHex(v)}`);
+  }
+
+  /** Balance of `addr` in the test currency. */
+  balance(addr: Address): bigint {
+    return this.bank.keeper.balance(this.store, addr, DENOM);
+  }
+
+  /** Submits a proposal by `by` with `deposit` (default: the minimum); returns its id. */
+  submit(by: Key, msgs: Msg[], deposit = PARAMS.minDeposit, title = "A proposal"): bigint {
+    const id = this.gov.keeper.nextId(this.store);
+    this.run(by.addr, submitProposalMsg.wrap({ title, summary: "", messages: msgs, initialDeposit: deposit }));
+    return id;
+  }
+
+  /** Votes `option` on proposal `id` for each organization listed, by its voting admin. */
+  vote(id: bigint, votes: Record<string, VoteOption>): void {
+    for (const [org, option] of Object.entries(votes)) {
+      const k = VOTER[org];
+      assert.ok(k, `no voter for ${org}`);
+      this.run(k.addr, voteMsg.wrap({ proposalId: id, option }));
+    }
+  }
+
+  /** Moves past the voting period of proposal `id` and ends that block; returns its events. */
+  closeVoting(id: bigint): Event[] {
+    const p = this.gov.keeper.proposal(this.store, id);
+    assert.ok(p?.votingEndMs !== undefined, `proposal ${id} is not voting`);
+    this.advance(p.votingEndMs - this.timeMs);
+    return this.endBlock();
+  }
+
+  /** Status of proposal `id`. */
+  status(id: bigint): string | undefined {
+    return this.gov.keeper.proposal(this.store, id)?.status;
+  }
+}
+
+/** Votes that pass a proposal under {@link PARAMS}: yes from government, health, finance and utilities. */
+export const PASSING: Record<string, VoteOption> = {
+  "city-hall": "yes",
+  hospital: "yes",
+  "city-bank": "yes",
+  water: "yes",
+};
+
+/**
+ * A minimal CommitStore (the Merkle store lives in @urbis/store, which
+ * depends on this package): a full copy per version, the "app hash" a SHA-256
+ * over every entry. Versions are kept, so restarting an App over the same
+ * store resumes from the last commit.
+ */
+export class TestCommitStore implements CommitStore {
+  private readonly versions: MemoryStore[] = [new MemoryStore()];
+  private readonly roots: Uint8Array[] = [new Uint8Array(0)];
+  private staged: { state: MemoryStore; root: Uint8Array } | undefined;
+  lastVersion(): bigint {
+    return BigInt(this.versions.length - 1);
+  }
+  rootAt(version: bigint): Uint8Array | undefined {
+    return version >= 1n ? this.roots[Number(version)] : undefined;
+  }
+  latest(): KVRead {
+    return this.versions[this.versions.length - 1]!;
+  }
+  at(version: bigint): KVRead | undefined {
+    return version >= 1n ? this.versions[Number(version)] : undefined;
+  }
+  stage(writes: readonly Write[]): Uint8Array {
+    const state = new MemoryStore();
+    for (const [k, v] of this.latest().iterate()) state.set(k, v);
+    for (const [k, v] of writes) {
+      if (v === null) state.delete(k);
+      else state.set(k, v);
+    }
+    const text = [...state.iterate()].map(([k, v]) => `${toHex(k)}=${toHex(v)}`).join(";");
+    this.staged = { state, root: sha256(utf8(text)) };
+    return this.staged.root;
+  }
+  async commit(): Promise<void> {
+    if (!this.staged) throw new TypeError("commit without stage");
+    this.versions.push(this.staged.state);
+    this.roots.push(this.staged.root);
+    this.staged = undefined;
+  }
+  prove(): { value: Uint8Array | undefined; proof: Uint8Array } {
+    throw new TypeError("proofs are not supported by the test store");
+  }
+}
+
+/** Options of {@link AppChain}. */
+export interface AppChainOptions {
+  params?: GovParams;
+  /** Genesis validators of power 100 (default 4). */
+  validators?: number;
+  /** Upgrade handlers the software implements. */
+  upgrades?: Record<string, UpgradeHandler>;
+  /** Extra genesis sections (e.g. `upgrade`). */
+  sections?: Record<string, unknown>;
+  /** Resume over an existing store instead of starting a chain (a node restart). */
+  resume?: { store: TestCommitStore; height: bigint; timeMs: bigint; sequences: Map<string, bigint> };
+}
+
+const AUTH_PREFIX = utf8("auth/");
+const CHAIN_ID = "urbis-gov-test";
+
+/**
+ * The consortium as a real UrbisApp (auth, bank, org, validator, gov,
+ * upgrade) over a {@link TestCommitStore}: signed transactions, blocks with
+ * times, queries through the App.
+ */
+export class AppChain {
+  readonly store: TestCommitStore;
+  readonly app: UrbisApp;
+  height: bigint;
+  timeMs: bigint;
+  readonly sequences: Map<string, bigint>;
+
+  constructor(opts: AppChainOptions = {}) {
+    const bank = bankModule();
+    const org = orgModule();
+    const modules = [
+      authModule(),
+      bank,
+      org,
+      validatorModule(),
+      govModule({ orgs: org.keeper, bank: bank.keeper }),
+      upgradeModule({ handlers: opts.upgrades ?? {} }),
+    ];
+    this.store = opts.resume?.store ?? new TestCommitStore();
+    this.app = new UrbisApp({ store: this.store, modules, invariantPeriod: 1 });
+    if (opts.resume) {
+      this.height = opts.resume.height;
+      this.timeMs = opts.resume.timeMs;
+      this.sequences = opts.resume.sequences;
+      return;
+    }
+    this.height = 0n;
+    this.timeMs = T0;
+    this.sequences = new Map();
+    const validators = Array.from({ length: opts.validators ?? 4 }, (_, i) => ({
+      name: `Node ${i + 1}`,
+      publicKey: vkey(i + 1),
+      power: 100n,
+    }));
+    this.app.initChain({
+      chainId: CHAIN_ID,
+      timeMs: T0,
+      initialHeight: 1n,
+      appState: {
+        ...genesisSections(opts.params ?? PARAMS),
+        validator: buildValidatorGenesis({ validators }),
+        ...opts.sections,
+      },
+    });
+  }
+
+  /** A transaction by `k` carrying `msgs`, with `k`'s next sequence. */
+  tx(k: Key, ...msgs: Msg[]): Uint8Array {
+    const sequence = this.sequences.get(k.addr) ?? 0n;
+    this.sequences.set(k.addr, sequence + 1n);
+    return encodeTx(
+      signTx(
+        {
+          chainId: CHAIN_ID,
+          signer: k.addr,
+          publicKey: k.pk,
+          sequence,
+          messages: msgs,
+          memo: "",
+          expiresAtHeight: undefined,
+        },
+        k.sk,
+      ),
+    );
+  }
+
+  /** Finalizes and commits the next block, `afterMs` after the previous one. */
+  async block(txs: Uint8Array[] = [], afterMs = 1000n): Promise<FinalizeBlockResponse> {
+    const height = this.height + 1n;
+    const timeMs = this.timeMs + afterMs;
+    const res = this.app.finalizeBlock({ txs, height, timeMs });
+    await this.app.commit();
+    this.height = height;
+    this.timeMs = timeMs;
+    return res;
+  }
+
+  /** A block of one transaction that must succeed; returns its result. */
+  async ok(k: Key, ...msgs: Msg[]): Promise<TxResult> {
+    const res = await this.block([this.tx(k, ...msgs)]);
+    const r = res.txResults[0]!;
+    assert.equal(r.code, 0, `${msgs.map((m) => m.type).join(",")}: ${r.codespace}/${r.code} ${r.log}`);
+    return r;
+  }
+
+  /** A query through the App: [codespace, code] and the JSON answer. */
+  ask(path: string, params: Record<string, string> = {}, height = 0n): { code: [string, number]; value: any } {
+    const data = Object.keys(params).length ? utf8(JSON.stringify(params)) : new Uint8Array(0);
+    const r = this.app.query({ path, data, height, prove: false });
+    return { code: [r.codespace, r.code], value: r.code === 0 ? JSON.parse(fromUtf8(r.value)) : undefined };
+  }
+
+  /** A query that must succeed. */
+  query(path: string, params: Record<string, string> = {}, height = 0n): any {
+    const r = this.ask(path, params, height);
+    assert.deepEqual(r.code, ["", 0], `${path} ${JSON.stringify(params)}`);
+    return r.value;
+  }
+
+  /** Committed state except account sequences (which every delivered transaction moves). */
+  stateButSequences(): string[] {
+    return [...this.store.latest().iterate()]
+      .filter(([k]) => !hasPrefix(k, AUTH_PREFIX))
+      .map(([k, v]) => `${toHex(k)}=${toHex(v)}`);
+  }
+
+  /** Balance of `addr` in the test currency, from committed state. */
+  balance(addr: Address): bigint {
+    return BigInt(this.query("bank/balance", { address: addr, denom: DENOM }).amount);
+  }
+
+  /** Status of a proposal, from committed state. */
+  status(id: bigint): string {
+    return this.query("gov/proposal", { id: String(id) }).status;
+  }
+}

@@ -1,0 +1,9 @@
+/** The upgrade module's state side: keys, keeper, handlers, queries, genesis and events. */
+
+export * from "./events.js";
+export * from "./genesis.js";
+export * from "./handlers.js";
+export * from "./keeper.js";
+export * from "./keys.js";
+export * from "./module.js";
+export * from "./queries.js";
