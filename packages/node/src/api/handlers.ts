@@ -11,6 +11,8 @@ import {
   type BatchItemJson,
   base64ToBytes,
   bytesToBase64,
+  DidErrors,
+  type DidResolutionResultJson,
   fromHex,
   fromUtf8,
   isAddress,
@@ -252,6 +254,18 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
         if (root !== undefined) out.appHash = root;
       }
       return out;
+    },
+
+    resolveDid({ params, query }) {
+      // Ask for a deactivated DID's result too, so its 410 can carry it (query errors lose their details).
+      const p: Record<string, string> = { did: params.did, includeDeactivated: "true" };
+      if (query.versionId !== undefined) p.versionId = query.versionId;
+      if (query.versionTime !== undefined) p.versionTime = query.versionTime;
+      const result = moduleQuery("/did/resolve", p, 0n).value as DidResolutionResultJson;
+      if (result.didDocumentMetadata.deactivated) {
+        throw DidErrors.deactivated.create(`${params.did} is deactivated`, { did: params.did, resolution: result });
+      }
+      return result;
     },
 
     getStatus() {

@@ -13,12 +13,14 @@
  */
 import { type Static, type TSchema, Type } from "@sinclair/typebox";
 import type { ErrorDef } from "../errors.js";
+import { DidErrors } from "../modules/did/errors.js";
 import { ApiErrors } from "./errors.js";
 import {
   AccountWire,
   AddressString,
   BlockWire,
   DescribeWire,
+  DidResolutionResultWire,
   HashParam,
   HealthWire,
   HeightParam,
@@ -217,6 +219,40 @@ export const apiRoutes = {
     ),
     response: { kind: "json", schema: StateAnswerWire },
     errors: [],
+    passthroughErrors: true,
+  }),
+  resolveDid: defineRoute({
+    id: "resolveDid",
+    method: "GET",
+    path: "/v1/dids/{did}",
+    tag: Tags.state,
+    summary: "Resolve a did:urbis DID (W3C DID resolution result)",
+    description:
+      "Runs the `did/resolve` query: the DID document of the latest version, of version `versionId`, or of the latest " +
+      "version that existed at `versionTime` (ISO 8601 UTC, compared in whole seconds), with its document metadata. " +
+      "A deactivated DID answers 410 `did.deactivated` with the resolution result (`didDocumentMetadata.deactivated: " +
+      "true`) in `details.resolution`. The answer is the node's word: the SDK's did-resolver driver instead checks " +
+      "Merkle proofs of the stored record. See docs/did-method.md.",
+    params: Type.Object({
+      did: Type.String({ minLength: 1, maxLength: 256, description: "The DID, `did:urbis:<id>` (URL-encoded)." }),
+    }),
+    query: Type.Object(
+      {
+        versionId: Type.Optional(Type.String({ maxLength: 20, description: "A version number (1, 2, …)." })),
+        versionTime: Type.Optional(
+          Type.String({ maxLength: 40, description: "A UTC time such as `2025-01-01T00:00:00Z`." }),
+        ),
+      },
+      { additionalProperties: false, description: "Give at most one of `versionId` and `versionTime`." },
+    ),
+    response: { kind: "json", schema: DidResolutionResultWire },
+    errors: [
+      DidErrors.invalidDid,
+      DidErrors.invalidResolutionOption,
+      DidErrors.notFound,
+      DidErrors.versionNotFound,
+      DidErrors.deactivated,
+    ],
     passthroughErrors: true,
   }),
   getStatus: defineRoute({

@@ -7,6 +7,7 @@
  * opaque bytes are standard padded base64, hashes and keys are lowercase hex.
  */
 import { type Static, type TSchema, Type } from "@sinclair/typebox";
+import { DID_KINDS } from "../modules/did/types.js";
 import { MAX_TX_BYTES } from "../tx.js";
 import { BASE64_PATTERN, DECIMAL_PATTERN } from "./encoding.js";
 
@@ -289,6 +290,51 @@ export const StreamItemWire = Type.Union([StreamBlockWire, StreamEventWire], { t
 
 /** Answer of `/livez` and `/readyz`. */
 export const HealthWire = Type.Object({ status: Type.Literal("ok") }, { title: "Health" });
+
+/** A verification method (or key agreement key) of a DID document, as a Multikey. */
+export const DidVerificationMethodWire = Type.Object(
+  {
+    id: Type.String({ description: "`<did>#<fragment>`." }),
+    type: Type.Literal("Multikey"),
+    controller: Type.String({ description: "The DID the key belongs to." }),
+    publicKeyMultibase: Type.String({ description: "`z6Mk…` (Ed25519) or `z6LS…` (X25519)." }),
+  },
+  { title: "DidVerificationMethod" },
+);
+/** A W3C DID document of a `did:urbis` DID; empty lists are left out. */
+export const DidDocumentWire = Type.Object(
+  {
+    "@context": Type.Array(Type.String()),
+    id: Type.String(),
+    controller: Type.Optional(Type.Array(Type.String())),
+    verificationMethod: Type.Optional(Type.Array(DidVerificationMethodWire)),
+    authentication: Type.Optional(Type.Array(Type.String())),
+    assertionMethod: Type.Optional(Type.Array(Type.String())),
+    keyAgreement: Type.Optional(Type.Array(DidVerificationMethodWire)),
+    service: Type.Optional(
+      Type.Array(Type.Object({ id: Type.String(), type: Type.String(), serviceEndpoint: Type.String() })),
+    ),
+  },
+  { title: "DidDocument" },
+);
+/** A W3C DID resolution result (`didDocumentMetadata.deactivated` is present only for a deactivated DID). */
+export const DidResolutionResultWire = Type.Object(
+  {
+    "@context": Type.String(),
+    didDocument: DidDocumentWire,
+    didResolutionMetadata: Type.Object({ contentType: Type.String() }),
+    didDocumentMetadata: Type.Object({
+      created: Type.String({ description: "XML datetime, UTC, whole seconds." }),
+      updated: Type.Optional(Type.String()),
+      versionId: Type.String(),
+      nextVersionId: Type.Optional(Type.String()),
+      nextUpdate: Type.Optional(Type.String()),
+      deactivated: Type.Optional(Type.Literal(true)),
+      kind: StringEnum(DID_KINDS),
+    }),
+  },
+  { title: "DidResolutionResult" },
+);
 
 /** Static type of a wire schema. */
 export type WireOf<S extends TSchema> = Static<S>;
