@@ -12,6 +12,7 @@ import { findCometbft } from "@urbis/node";
 import { sendMsg } from "@urbis/protocol";
 import { buildTx, type KeyPair, UrbisClient } from "@urbis/sdk";
 import { demoKey } from "../../packages/cli/src/demo.js";
+import type { GovernanceSpec } from "../../packages/cli/src/genesis.js";
 import { freeBasePort, spawnNode, startInfo } from "../../packages/cli/src/node-process.js";
 import { addNode, createNetwork, type Network, type NetworkNode, readNetwork } from "../../packages/cli/src/testnet.js";
 
@@ -69,8 +70,14 @@ export class TestNetwork {
 
   private constructor(readonly net: Network) {}
 
-  /** Creates and starts a network of `validators` validators. */
-  static async start(validators: number, o: { timeoutCommitMs?: number; snapshotInterval?: number } = {}) {
+  /**
+   * Creates and starts a network of `validators` validators; `governance`
+   * overrides the genesis governance parameters (e.g. a voting period of seconds).
+   */
+  static async start(
+    validators: number,
+    o: { timeoutCommitMs?: number; snapshotInterval?: number; governance?: GovernanceSpec } = {},
+  ) {
     if (!findCometbft())
       throw new Error("cometbft is not installed: run `node --import tsx scripts/ensure-cometbft.ts`");
     const dir = mkdtempSync(join(tmpdir(), "urbis-net-"));
@@ -81,6 +88,7 @@ export class TestNetwork {
       timeoutCommitMs: o.timeoutCommitMs ?? 300,
       snapshotInterval: o.snapshotInterval ?? 20,
       snapshotKeep: 5,
+      ...(o.governance ? { governance: o.governance } : {}),
     });
     const t = new TestNetwork(net);
     await Promise.all(net.nodes.map((n) => t.startNode(n.name)));

@@ -30,13 +30,19 @@ export function testAccounts(n: number, seed = "solo-test"): TestAccount[] {
   return Array.from({ length: n }, (_, i) => testAccount(i, seed));
 }
 
-/** A genesis giving each account `balance` of {@link TEST_DENOM}; account 0 is the currency's issuer. */
+/**
+ * A genesis giving each account `balance` of {@link TEST_DENOM}; account 0 is
+ * the currency's issuer. Other modules' sections (e.g. `org` founders, `gov`
+ * parameters with short periods) go in `sections`; without them those
+ * modules start from their defaults (no organizations).
+ */
 export function testGenesis(opts: {
   accounts: TestAccount[];
   chainId?: string;
   balance?: bigint;
   genesisTime?: string;
   maxTxsPerWindow?: number;
+  sections?: Record<string, unknown>;
 }): GenesisDoc {
   const issuer = opts.accounts[0];
   if (!issuer) throw new RangeError("testGenesis needs at least one account");
@@ -54,6 +60,7 @@ export function testGenesis(opts: {
           coins: [{ denom: TEST_DENOM, amount: (opts.balance ?? 1_000_000_000n).toString() }],
         })),
       },
+      ...opts.sections,
     },
   };
 }

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 /** The `urbis` command line. */
 import { Command, CommanderError, Option } from "commander";
+import { registerGov } from "./commands/gov.js";
 import { registerInit } from "./commands/init-command.js";
 import { registerKeys } from "./commands/keys.js";
+import { registerOrg } from "./commands/org.js";
 import { registerQuery } from "./commands/query.js";
 import { registerStart } from "./commands/start.js";
 import { registerStatus } from "./commands/status.js";
@@ -23,8 +25,10 @@ const program = new Command()
 registerInit(program);
 registerStart(program);
 registerKeys(program);
-registerTx(program);
-registerQuery(program);
+const tx = registerTx(program);
+const query = registerQuery(program);
+registerOrg(program, tx, query);
+registerGov(program, tx, query);
 registerStatus(program);
 registerTestnet(program);
 

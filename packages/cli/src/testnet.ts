@@ -8,22 +8,14 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ensureCometbft, initCometHome, nodeId, validatorPublicKey } from "@urbis/node";
-import { DEMO_ACCOUNTS, DEMO_PASSPHRASE, demoGenesisSpec, demoKey } from "./demo.js";
-import { buildGenesis, withValidators } from "./genesis.js";
+import { validatorKeyToBase64 } from "@urbis/protocol";
+import { DEMO_ACCOUNTS, DEMO_ORGANIZATIONS, DEMO_PASSPHRASE, demoGenesisSpec, demoKey } from "./demo.js";
+import { buildGenesis, checkGenesis, type GovernanceSpec, type OrganizationSpec, withValidators } from "./genesis.js";
 import { homePaths, type NodeConfig, saveKey, writeConfig } from "./home.js";
 import { CliError, EXIT } from "./output.js";
 
-/** Organizations that run the demo network's validators, in order. */
-export const ORGANIZATIONS = [
-  "city-hall",
-  "general-hospital",
-  "city-bank",
-  "water-utility",
-  "university",
-  "transit-authority",
-  "pharma-coop",
-  "property-registry",
-];
+/** Organizations that run the demo network's validators, in order (the demo city's founders). */
+export const ORGANIZATIONS = DEMO_ORGANIZATIONS.map((o) => o.id);
 
 /** One node of a network. */
 export interface NetworkNode {
@@ -61,6 +53,8 @@ export interface NetworkSpec {
   snapshotKeep?: number;
   /** More funded accounts (base units of the city currency) beside the demo ones, e.g. bench senders. */
   extraBalances?: { address: string; amount: bigint }[];
+  /** Overrides of the governance parameters (e.g. short voting periods for tests). */
+  governance?: GovernanceSpec;
 }
 
 const networkFile = (dir: string) => join(dir, "network.json");
@@ -123,9 +117,35 @@ async function saveDemoKeys(home: string): Promise<void> {
 }
 
 /**
+ * The founding organizations of a network whose validator `i` is run by
+ * `nodes[i]`: the demo city's organizations, each declaring its node's
+ * CometBFT validator key; past the eighth, one civil-society organization per
+ * node, administered by the demo key named after it.
+ */
+function networkOrganizations(nodes: readonly NetworkNode[]): OrganizationSpec[] {
+  const founders = demoGenesisSpec().organizations;
+  const keyOf = (n: NetworkNode) => validatorKeyToBase64(validatorPublicKey(homePaths(n.home).cometbft));
+  const orgs = founders.map((o, i) => {
+    const node = nodes[i];
+    return node ? { ...o, validatorKey: keyOf(node) } : o;
+  });
+  for (const node of nodes.slice(founders.length)) {
+    orgs.push({
+      id: node.name,
+      name: `Organization ${node.name.slice("organization-".length)}`,
+      sector: "civil_society",
+      admins: [demoKey(node.name).address],
+      validatorKey: keyOf(node),
+    });
+  }
+  return orgs;
+}
+
+/**
  * Creates a network of `validators` organizations in `dir`: the demo city's
- * genesis (treasury, hospital, bank and two citizens; the treasury is the
- * validator-set authority) with every organization as a validator.
+ * genesis (its founding organizations, the treasury, two citizens) with each
+ * node's organization declaring its node's key, and every node a validator.
+ * Only governance changes the validator set afterwards.
  */
 export async function createNetwork(spec: NetworkSpec): Promise<Network> {
   const dir = resolve(spec.dir);
@@ -140,15 +160,20 @@ export async function createNetwork(spec: NetworkSpec): Promise<Network> {
   mkdirSync(dir, { recursive: true });
   const nodes: NetworkNode[] = [];
   for (let i = 0; i < spec.validators; i++) nodes.push(newNode(binary, dir, i, base, true));
-  const demo = demoGenesisSpec(chainId);
-  const genesis = withValidators(
-    buildGenesis({ ...demo, balances: [...demo.balances, ...(spec.extraBalances ?? [])] }),
-    demoKey("treasury").address,
-    nodes.map((n) => ({
-      name: n.name,
-      publicKey: validatorPublicKey(homePaths(n.home).cometbft),
-      power: spec.power ?? 10n,
-    })),
+  const demo = demoGenesisSpec(chainId, spec.governance);
+  const genesis = checkGenesis(
+    withValidators(
+      buildGenesis({
+        ...demo,
+        balances: [...demo.balances, ...(spec.extraBalances ?? [])],
+        organizations: networkOrganizations(nodes),
+      }),
+      nodes.map((n) => ({
+        name: n.name,
+        publicKey: validatorPublicKey(homePaths(n.home).cometbft),
+        power: spec.power ?? 10n,
+      })),
+    ),
   );
   const net: Network = { chainId, dir, nodes };
   for (const node of nodes) {
@@ -176,7 +201,7 @@ export interface AddNodeOptions {
 
 /**
  * Adds a non-validator full node to a network (it can become a validator
- * through `validator/add`). Its peers are the existing nodes; with
+ * through a governance proposal carrying `validator/add`). Its peers are the existing nodes; with
  * `stateSync` it joins from a snapshot served by two of them.
  */
 export async function addNode(dir: string, o: AddNodeOptions = {}): Promise<NetworkNode> {

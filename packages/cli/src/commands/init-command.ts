@@ -10,7 +10,10 @@ export function registerInit(program: Command): void {
     .command("init")
     .description("create a node home: config, genesis with the city currency, and keys")
     .option("--chain-id <id>", "chain id")
-    .option("--demo", "the demo city: well-known keys (passphrase 'demo') for treasury, hospital, bank, alice, bob")
+    .option(
+      "--demo",
+      "the demo city: eight founding organizations and well-known keys (passphrase 'demo') for the treasury, each organization's admin, alice and bob",
+    )
     .option("--host <host>", "API listen address", "127.0.0.1")
     .option("--port <port>", "API port", (v) => Number.parseInt(v, 10), 8680)
     .option("--block-interval <ms>", "milliseconds between blocks", (v) => Number.parseInt(v, 10), 1000)
@@ -28,6 +31,13 @@ export function registerInit(program: Command): void {
     )
     .option("--rpc-port <port>", "CometBFT RPC port (engine cometbft)", (v) => Number.parseInt(v, 10))
     .option("--p2p-port <port>", "CometBFT p2p port (engine cometbft)", (v) => Number.parseInt(v, 10))
+    .option("--voting-period <seconds>", "governance voting period in seconds (default 3 days)", (v) => Number(v))
+    .option("--deposit-period <seconds>", "governance deposit period in seconds (default 2 days)", (v) => Number(v))
+    .option(
+      "--min-approving-sectors <n>",
+      "distinct sectors whose organizations must approve a proposal (default 3, fewer if fewer founding sectors)",
+      (v) => Number(v),
+    )
     .action(async (o) => {
       const g = program.opts();
       if (o.engine !== "solo" && o.engine !== "cometbft") {

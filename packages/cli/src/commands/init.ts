@@ -1,9 +1,16 @@
 /** `urbis init`: a home with config, genesis and keys. */
 import { existsSync, writeFileSync } from "node:fs";
 import { ensureCometbft, initCometHome, validatorPublicKey } from "@urbis/node";
-import { KeyPair } from "@urbis/sdk";
+import { KeyPair, validatorKeyToBase64 } from "@urbis/sdk";
 import { DEMO_ACCOUNTS, DEMO_PASSPHRASE, demoGenesisSpec, demoKey } from "../demo.js";
-import { buildGenesis, DEFAULT_CURRENCY, withValidators } from "../genesis.js";
+import {
+  buildGenesis,
+  checkGenesis,
+  DEFAULT_CURRENCY,
+  type GenesisSpec,
+  type GovernanceSpec,
+  withValidators,
+} from "../genesis.js";
 import { homePaths, type NodeConfig, saveKey, writeConfig } from "../home.js";
 import { CliError, EXIT } from "../output.js";
 import { getPassphrase } from "../passphrase.js";
@@ -28,6 +35,31 @@ export interface InitOptions {
   /** CometBFT RPC and p2p ports (engine cometbft). Default 26657, 26656. */
   rpcPort?: number;
   p2pPort?: number;
+  /** Governance voting period, in seconds. Default 3 days. */
+  votingPeriod?: number;
+  /** Governance deposit period, in seconds. Default 2 days. */
+  depositPeriod?: number;
+  /** Distinct sectors that must approve a proposal. Default 3 (fewer when there are fewer founding sectors). */
+  minApprovingSectors?: number;
+}
+
+/** The governance overrides given by `urbis init`'s flags; fails with a usage error on a bad value. */
+export function governanceOverrides(o: InitOptions): GovernanceSpec {
+  const g: GovernanceSpec = {};
+  const seconds = (flag: string, v: number): bigint => {
+    if (!Number.isSafeInteger(v) || v < 1)
+      throw new CliError(`${flag} must be a whole number of seconds, at least 1`, EXIT.usage);
+    return BigInt(v) * 1000n;
+  };
+  if (o.votingPeriod !== undefined) g.votingPeriodMs = seconds("--voting-period", o.votingPeriod);
+  if (o.depositPeriod !== undefined) g.depositPeriodMs = seconds("--deposit-period", o.depositPeriod);
+  if (o.minApprovingSectors !== undefined) {
+    if (!Number.isSafeInteger(o.minApprovingSectors) || o.minApprovingSectors < 1) {
+      throw new CliError("--min-approving-sectors must be a whole number, at least 1", EXIT.usage);
+    }
+    g.minApprovingSectors = o.minApprovingSectors;
+  }
+  return g;
 }
 
 /** Creates a node home. Demo homes get the well-known demo keys (passphrase "demo"). */
@@ -47,7 +79,8 @@ export async function init(
     keepRecent: 0,
   };
   const accounts: { name: string; address: string }[] = [];
-  let genesis: ReturnType<typeof buildGenesis>;
+  const governance = governanceOverrides(o);
+  let spec: GenesisSpec;
   if (o.demo) {
     for (const a of DEMO_ACCOUNTS) {
       const k = demoKey(a.name);
@@ -56,7 +89,7 @@ export async function init(
       });
       accounts.push({ name: a.name, address: k.address });
     }
-    genesis = buildGenesis(demoGenesisSpec(chainId));
+    spec = demoGenesisSpec(chainId, governance);
   } else {
     const passphrase = await getPassphrase(o, "Passphrase for the treasury key: ");
     if (passphrase.length < 8) throw new CliError("choose a passphrase of at least 8 characters", EXIT.usage);
@@ -75,21 +108,31 @@ export async function init(
     } catch {
       throw new CliError(`--supply must be an integer amount in base units`, EXIT.usage);
     }
-    genesis = buildGenesis({
+    // One founding organization, City Hall, administered by the treasury key: it governs alone
+    // until governance admits others.
+    spec = {
       chainId,
       genesisTime: new Date(),
       currency,
       treasury: treasury.address,
       balances: [{ address: treasury.address, amount: supply }],
       assetCreators: [treasury.address],
-    });
+      organizations: [{ id: "city-hall", name: "City Hall", sector: "government", admins: [treasury.address] }],
+      governance,
+    };
   }
+  let genesis: ReturnType<typeof buildGenesis>;
   if (o.engine === "cometbft") {
     initCometHome(ensureCometbft(), paths.cometbft);
-    const treasury = accounts.find((a) => a.name === "treasury")?.address as string;
-    genesis = withValidators(genesis, treasury, [
-      { name: "city-hall", publicKey: validatorPublicKey(paths.cometbft), power: 10n },
-    ]);
+    const key = validatorPublicKey(paths.cometbft);
+    // City Hall runs this node's validator, and declares its key.
+    spec = {
+      ...spec,
+      organizations: spec.organizations.map((org) =>
+        org.id === "city-hall" ? { ...org, validatorKey: validatorKeyToBase64(key) } : org,
+      ),
+    };
+    genesis = withValidators(buildGenesis(spec), [{ name: "city-hall", publicKey: key, power: 10n }]);
     config.engine = "cometbft";
     config.cometbft = {
       moniker: "city-hall",
@@ -98,7 +141,10 @@ export async function init(
       persistentPeers: [],
       timeoutCommitMs: o.blockInterval ?? 1000,
     };
+  } else {
+    genesis = buildGenesis(spec);
   }
+  checkGenesis(genesis);
   writeConfig(o.home, config);
   writeFileSync(paths.genesis, `${JSON.stringify(genesis, null, 2)}\n`);
   return { home: o.home, chainId, accounts };

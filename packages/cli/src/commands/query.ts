@@ -5,8 +5,8 @@ import { defaultHome } from "../home.js";
 import { CliError, EXIT, print } from "../output.js";
 import { resolveAddress } from "./tx.js";
 
-/** Registers `urbis query`. */
-export function registerQuery(program: Command): void {
+/** Registers `urbis query` and returns it, so other command files can add their module's queries. */
+export function registerQuery(program: Command): Command {
   const q = program.command("query").alias("q").description("query the chain");
   const g = () => program.opts();
   const home = () => g().home ?? defaultHome();
@@ -63,4 +63,5 @@ export function registerQuery(program: Command): void {
     .description("a raw state value with its Merkle proof, verified here against the app hash")
     .option("--height <h>", "height (default: latest)")
     .action(async (keyHex: string, o) => print(await client().verifiedState(keyHex, o.height), g().json));
+  return q;
 }

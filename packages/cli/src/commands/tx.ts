@@ -1,37 +1,23 @@
 /** `urbis tx`: sign and submit transactions. */
 
 import {
-  addValidatorMsg,
-  buildTx,
   burnMsg,
   createAssetMsg,
   fromHex,
-  isAddress,
   MAX_U64,
   type Msg,
   mintMsg,
   multiSendMsg,
-  removeValidatorMsg,
   sendMsg,
-  setValidatorPowerMsg,
   VALIDATOR_KEY_LENGTH,
   validatorKeyFromBase64,
 } from "@urbis/sdk";
 import type { Command } from "commander";
-import { connect } from "../client.js";
 import { parseCoin } from "../coins.js";
-import { defaultHome, listKeys, openKey } from "../home.js";
-import { CliError, EXIT, print } from "../output.js";
-import { getPassphrase } from "../passphrase.js";
-import { withProgress } from "../progress.js";
+import { CliError, EXIT } from "../output.js";
+import { homeOf, resolveAddress, signAndSubmit, txOptions } from "../sign.js";
 
-/** Resolves a key name from the home, or passes an address through. */
-export function resolveAddress(home: string, nameOrAddress: string): string {
-  if (isAddress(nameOrAddress)) return nameOrAddress;
-  const k = listKeys(home).find((f) => f.name === nameOrAddress);
-  if (!k) throw new CliError(`${nameOrAddress} is neither an address nor a key name in ${home}`, EXIT.usage);
-  return k.address;
-}
+export { resolveAddress } from "../sign.js";
 
 /**
  * A validator's Ed25519 public key given on the command line: padded base64
@@ -58,44 +44,13 @@ export function parseVotingPower(s: string): bigint {
   return power;
 }
 
-/** Registers `urbis tx`. */
-export function registerTx(program: Command): void {
+/** Registers `urbis tx` and returns it, so other command files can add their module's subcommands. */
+export function registerTx(program: Command): Command {
   const tx = program.command("tx").description("sign and submit transactions");
   const bank = tx.command("bank").description("the city currency and issued assets");
-  const validator = tx
-    .command("validator")
-    .description("the CometBFT validator set (only the validator authority may change it)");
-  const g = () => program.opts();
-  const home = () => g().home ?? defaultHome();
-
-  const common = (c: Command) =>
-    c
-      .requiredOption("--from <key>", "name of the signing key")
-      .option("--memo <text>", "memo", "")
-      .option("--expires <height>", "last height at which the transaction may be included")
-      .option("--wait <when>", "answer after 'check' or 'commit'", "commit")
-      .option("--passphrase-file <file>", "file holding the key's passphrase");
-
-  async function send(o: Record<string, string>, messages: Msg[]): Promise<void> {
-    const client = connect(g().node, home());
-    const key = await openKey(home(), o.from as string, await getPassphrase(o));
-    const [status, account] = await Promise.all([client.status(), client.account(key.address)]);
-    const signed = buildTx(key, {
-      chainId: status.chainId,
-      sequence: BigInt(account.sequence),
-      messages,
-      memo: o.memo ?? "",
-      ...(o.expires ? { expiresAtHeight: BigInt(o.expires) } : {}),
-    });
-    if (o.wait !== "check" && o.wait !== "commit") throw new CliError("--wait must be check or commit", EXIT.usage);
-    const r = await withProgress(
-      o.wait === "commit" ? "waiting for the block" : "checking",
-      Boolean(g().json),
-      client.submit(signed.bytes, o.wait),
-    );
-    print(r, g().json);
-    if (r.code !== 0) process.exitCode = EXIT.rejected;
-  }
+  const home = () => homeOf(program);
+  const common = txOptions;
+  const send = (o: Record<string, string>, messages: Msg[]) => signAndSubmit(program, o, messages);
 
   common(bank.command("send <to> <amount>"))
     .description("send coins, e.g. 'urbis tx bank send bob 1500000ucity --from alice'")
@@ -146,29 +101,5 @@ export function registerTx(program: Command): void {
         }),
       ]);
     });
-
-  common(validator.command("add <name> <publicKey> <power>"))
-    .description(
-      "add a validator, e.g. 'urbis tx validator add \"City Hospital\" <base64 key> 100 --from city'; " +
-        "CometBFT uses it from two blocks after the one that includes it",
-    )
-    .action(async (name: string, publicKey: string, power: string, o) => {
-      await send(o, [
-        addValidatorMsg.wrap({ name, publicKey: parseValidatorKey(publicKey), power: parseVotingPower(power) }),
-      ]);
-    });
-
-  common(validator.command("remove <publicKey>"))
-    .description("remove a validator (never the last one; at most 1/3 of the power may change per block)")
-    .action(async (publicKey: string, o) => {
-      await send(o, [removeValidatorMsg.wrap({ publicKey: parseValidatorKey(publicKey) })]);
-    });
-
-  common(validator.command("set-power <publicKey> <power>"))
-    .description("give a validator a new voting power (strictly positive: use remove to remove it)")
-    .action(async (publicKey: string, power: string, o) => {
-      await send(o, [
-        setValidatorPowerMsg.wrap({ publicKey: parseValidatorKey(publicKey), power: parseVotingPower(power) }),
-      ]);
-    });
+  return tx;
 }

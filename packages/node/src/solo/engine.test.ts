@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type Ed25519Verifier, encodeTx, InvariantViolation, signTx, TxErrors, toHex, txHash } from "@urbis/protocol";
-import { type App, authModule, bankModule, UrbisApp } from "@urbis/state";
+import { type App, authModule, bankModule, type Module, UrbisApp } from "@urbis/state";
 import { LmdbCommitStore, MemoryCommitStore } from "@urbis/store";
 import {
   TEST_CHAIN_ID,
@@ -314,6 +314,98 @@ describe("SoloEngine", () => {
         (e) => NodeErrors.heightPruned.is(e),
       );
     } finally {
+      await node.close();
+    }
+  });
+});
+
+describe("SoloEngine: work falling due", () => {
+  /**
+   * A module with end-of-block work due at `due` (undefined = none), like a
+   * voting period ending: its endBlock does the work once the block time has
+   * reached `due`, and records the block times it saw.
+   */
+  function dueModule() {
+    const state = { due: undefined as bigint | undefined, ran: [] as bigint[], endBlocks: 0 };
+    const module: Module<Record<string, never>> = {
+      name: "duetest",
+      messages: [],
+      queries: [],
+      genesis: { parse: () => ({}), init: () => {}, export: () => ({}) },
+      invariants: [],
+      endBlock(ctx) {
+        state.endBlocks++;
+        if (state.due !== undefined && ctx.block.timeMs >= state.due) {
+          state.ran.push(ctx.block.timeMs);
+          state.due = undefined;
+        }
+      },
+      nextDueTimeMs: () => state.due,
+    };
+    return { state, module };
+  }
+
+  it("makes an empty block when work falls due by the engine clock, and none while nothing is due", async () => {
+    const T0 = Date.parse("2025-06-01T00:00:00.000Z");
+    let now = T0;
+    const { state, module } = dueModule();
+    const node = await start(tempHome(), {
+      clock: () => now,
+      modules: () => [authModule(), bankModule(), module],
+    });
+    try {
+      assert.equal(node.status().latestHeight, 1n);
+      // Nothing due: no block.
+      await sleep(120);
+      assert.equal(node.status().latestHeight, 1n, "no block while nothing is due");
+      // Due later than the engine clock: still no block.
+      state.due = BigInt(T0 + 5_000);
+      await sleep(120);
+      assert.equal(node.status().latestHeight, 1n, "no block before the due time");
+      assert.deepEqual(state.ran, []);
+      // The clock reaches the due time: one empty block, whose time is at or past it, does the work.
+      now = T0 + 5_000;
+      await until(() => node.status().latestHeight === 2n);
+      const b = await node.block(2n);
+      assert.equal(b?.txs.length, 0);
+      assert.equal(b?.header.timeMs, BigInt(T0 + 5_000));
+      assert.deepEqual(state.ran, [BigInt(T0 + 5_000)]);
+      // The work is done (nothing due any more): the engine is idle again.
+      now = T0 + 9_000;
+      await sleep(120);
+      assert.equal(node.status().latestHeight, 2n, "idle again once the work ran");
+      // A due time already in the past counts as due now.
+      state.due = 0n;
+      await until(() => node.status().latestHeight === 3n);
+      assert.equal((await node.block(3n))?.txs.length, 0);
+      await sleep(120);
+      assert.equal(node.status().latestHeight, 3n);
+    } finally {
+      await node.close();
+    }
+  });
+
+  it("a failing nextDueTimeMs is only a warning: nothing is due, the node keeps running", async () => {
+    const { module } = dueModule();
+    const broken: Module<Record<string, never>> = {
+      ...module,
+      nextDueTimeMs: () => {
+        throw new TypeError("broken");
+      },
+    };
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on("warning", onWarning);
+    const node = await start(tempHome(), { modules: () => [authModule(), bankModule(), broken] });
+    try {
+      await sleep(120);
+      assert.equal(node.status().latestHeight, 1n);
+      assert.ok(node.ready());
+      const r = await node.submit(transferTx(alice, 0n, bob.address, 5n), "commit");
+      assert.equal(r.code, 0, r.log);
+      assert.ok(warnings.some((w) => /nextDueTimeMs failed: broken/.test(w)));
+    } finally {
+      process.off("warning", onWarning);
       await node.close();
     }
   });

@@ -35,8 +35,16 @@ import { blockHash, dataHash } from "../storage/codecs.js";
 import { Mempool, type MempoolEntry, type MempoolLimits } from "./mempool.js";
 import { EngineMetrics } from "./metrics.js";
 
-/** The App as the engine uses it: ABCI plus optional discovery (UrbisApp has both). */
-export type SoloApp = App & { messageTypes?(): string[]; queryPaths?(): string[] };
+/**
+ * The App as the engine uses it: ABCI plus optional discovery and the time
+ * its next end-of-block work falls due (UrbisApp has all three).
+ */
+export type SoloApp = App & {
+  messageTypes?(): string[];
+  queryPaths?(): string[];
+  /** Earliest block time (Unix ms) at which the App has end-of-block work due; undefined when none. */
+  nextDueTimeMs?(): bigint | undefined;
+};
 
 /** Options of {@link SoloEngine}. */
 export interface SoloEngineOptions {
@@ -45,7 +53,11 @@ export interface SoloEngineOptions {
   genesis: GenesisDoc;
   /** The App, or a factory called once by `start()` (after which the engine owns it). */
   app: SoloApp | (() => SoloApp | Promise<SoloApp>);
-  /** Time between block attempts; a block is made only when the mempool is not empty. Default 1000 ms. */
+  /**
+   * Time between block attempts. A block is made when the mempool is not
+   * empty, or (possibly empty) when the App's `nextDueTimeMs()` has been
+   * reached by the engine clock. Default 1000 ms.
+   */
   blockIntervalMs?: number;
   /** Most transactions per block. Default 5000. */
   maxBlockTxs?: number;
@@ -364,11 +376,12 @@ export class SoloEngine implements NodeService {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (this.phase !== "running") return;
-      if (this.mempool.size === 0) {
+      const due = this.mempool.size === 0 && this.workDue();
+      if (this.mempool.size === 0 && !due) {
         this.schedule();
         return;
       }
-      this.produceBlock()
+      this.produce(due)
         .catch(() => {
           // Already halted inside makeBlock; nothing more to do here.
         })
@@ -377,15 +390,37 @@ export class SoloEngine implements NodeService {
   }
 
   /**
+   * Whether the App has end-of-block work due by the engine clock (e.g. a
+   * voting period that ended), so an idle engine should make an empty block.
+   * A failing query of it is logged and treated as nothing due: it is only a
+   * scheduling hint, never consensus.
+   */
+  private workDue(): boolean {
+    let due: bigint | undefined;
+    try {
+      due = this.app.nextDueTimeMs?.();
+    } catch (e) {
+      process.emitWarning(`nextDueTimeMs failed: ${e instanceof Error ? e.message : String(e)}`);
+      return false;
+    }
+    return due !== undefined && due <= BigInt(Math.floor(this.clock()));
+  }
+
+  /**
    * Makes one block from the mempool now, unless it is empty. The timer calls
    * it; tests (and a future `--block-on-submit` mode) may too. Calls are
    * serialized: one that arrives while a block is in progress runs after it.
    */
   async produceBlock(): Promise<BlockRecord | undefined> {
+    return this.produce(false);
+  }
+
+  /** {@link produceBlock}; with `allowEmpty`, a block is made even from an empty mempool. */
+  private async produce(allowEmpty: boolean): Promise<BlockRecord | undefined> {
     const prev = this.producing;
     const run = (async () => {
       if (prev) await prev.catch(() => {});
-      return this.makeBlock();
+      return this.makeBlock(allowEmpty);
     })();
     this.producing = run;
     try {
@@ -395,7 +430,7 @@ export class SoloEngine implements NodeService {
     }
   }
 
-  private async makeBlock(): Promise<BlockRecord | undefined> {
+  private async makeBlock(allowEmpty: boolean): Promise<BlockRecord | undefined> {
     this.assertRunning();
     const app = this.app;
     const store = this.blockStore;
@@ -406,7 +441,8 @@ export class SoloEngine implements NodeService {
     const timeMs = now > this.lastTimeMs ? now : this.lastTimeMs + 1n;
 
     const reaped = this.mempool.reap(this.maxBlockTxs, this.maxBlockBytes);
-    if (reaped.length === 0 && height > 1n) return undefined;
+    // Block 1 commits the genesis state; otherwise an empty block only when work fell due.
+    if (reaped.length === 0 && height > 1n && !allowEmpty) return undefined;
     const byTx = new Map<Uint8Array, MempoolEntry>(reaped.map((e) => [e.tx, e]));
 
     let release: () => void = () => {};
