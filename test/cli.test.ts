@@ -47,7 +47,7 @@ for (const engine of ["solo", "cometbft"] as const)
           : [];
       const init = urbis("init", "--demo", "--port", String(port), "--block-interval", "200", ...cometArgs, "--json");
       assert.equal(init.code, 0, init.err);
-      assert.equal(init.json().accounts.length, 5);
+      assert.equal(init.json().accounts.length, 11);
       node = spawn(process.execPath, ["--import", "tsx", MAIN, "start", "--json"], {
         env: env(),
         stdio: ["ignore", "pipe", "pipe"],
@@ -85,7 +85,19 @@ for (const engine of ["solo", "cometbft"] as const)
       assert.equal(r.code, 0, r.err);
       assert.deepEqual(
         r.json().map((k: { name: string }) => k.name),
-        ["alice", "bank", "bob", "hospital", "treasury"],
+        [
+          "alice",
+          "bank",
+          "bob",
+          "city-hall",
+          "hospital",
+          "pharma-coop",
+          "property-registry",
+          "transit-authority",
+          "treasury",
+          "university",
+          "water-utility",
+        ],
       );
       assert.ok(!r.out.includes("ciphertext"));
     });
