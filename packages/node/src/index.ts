@@ -4,6 +4,7 @@ export * from "./api/index.js";
 export * from "./cometbft/abci/index.js";
 export * from "./cometbft/index.js";
 export * from "./errors.js";
+export * from "./fatal.js";
 export * from "./modules.js";
 export * from "./run.js";
 export * from "./service.js";

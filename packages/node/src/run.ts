@@ -1,7 +1,9 @@
 /** Starts a whole node: an engine (solo or CometBFT) plus the REST API in front of it. */
+
 import type { GenesisDoc } from "@urbis/state";
 import { createApiServer } from "./api/server.js";
 import { type StartCometNodeOptions, startCometNode } from "./cometbft/index.js";
+import { exitOnHalt } from "./fatal.js";
 import type { NodeService } from "./service.js";
 import { type EngineMetrics, registerEngineMetrics, type StartSoloNodeOptions, startSoloNode } from "./solo/index.js";
 
@@ -65,6 +67,7 @@ export async function startNode(o: StartNodeOptions): Promise<RunningNode> {
       genesis: o.genesis,
       ...(o.blockIntervalMs !== undefined ? { blockIntervalMs: o.blockIntervalMs } : {}),
       ...(o.keepRecent !== undefined ? { keepRecent: o.keepRecent } : {}),
+      onFatal: exitOnHalt,
       ...o.engine,
     });
     node = engine;

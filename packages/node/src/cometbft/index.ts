@@ -7,6 +7,7 @@
  *   `<home>/snapshots`– state-sync snapshots
  *   `<cometHome>`     – CometBFT's home (config, keys, blocks), usually `<urbis home>/cometbft`
  */
+
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,6 +17,7 @@ import { LmdbCommitStore } from "@urbis/store";
 import { nativeEd25519Verifier } from "../crypto/ed25519.js";
 import { SignatureVerifierPool } from "../crypto/verify-pool.js";
 import { NodeErrors } from "../errors.js";
+import { exitOnHalt } from "../fatal.js";
 import { defaultModules } from "../modules.js";
 import { SnapshotManager } from "../snapshots/index.js";
 import { startAbciServer } from "./abci/server.js";
@@ -57,7 +59,7 @@ export interface StartCometNodeOptions {
   noSync?: boolean;
   /**
    * Called when the node must halt (the app hit a broken invariant, or
-   * CometBFT died). Default: print the error and exit the process with code 70.
+   * CometBFT died). Default: {@link exitOnHalt} (exit code 70, or 75 for an upgrade this software lacks).
    */
   onFatal?: (err: Error) => void;
 }
@@ -79,11 +81,6 @@ function socketPath(cometHome: string): string {
   if (p.length < 100) return p;
   const h = createHash("sha256").update(cometHome).digest("hex").slice(0, 16);
   return join(tmpdir(), `urbis-abci-${h}.sock`);
-}
-
-function defaultFatal(err: Error): void {
-  process.stderr.write(`\nFATAL: the node halted: ${err.stack ?? err.message}\n`);
-  process.exit(70);
 }
 
 /** Starts the app, its ABCI server and CometBFT; resolves once CometBFT's RPC answers. */
@@ -127,7 +124,7 @@ export async function startCometNode(o: StartCometNodeOptions): Promise<CometNod
   );
   let comet: CometProcess | undefined;
   let halted = false;
-  const onFatal = o.onFatal ?? defaultFatal;
+  const onFatal = o.onFatal ?? exitOnHalt;
   const halt = (err: Error) => {
     if (halted) return;
     halted = true;

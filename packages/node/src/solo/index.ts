@@ -35,7 +35,11 @@ export interface StartSoloNodeOptions {
   genesis: GenesisDoc;
   /** Modules in execution order. Default: {@link defaultModules}. */
   modules?: () => Module<any>[];
-  /** Time between block attempts (blocks only when there are transactions). Default 1000 ms. */
+  /**
+   * Time between block attempts. A block is made when transactions wait, or
+   * (possibly empty) when governance work falls due (the App's `nextDueTimeMs`,
+   * e.g. a voting period ended). Default 1000 ms.
+   */
   blockIntervalMs?: number;
   /** Most transactions per block. Default 5000. */
   maxBlockTxs?: number;

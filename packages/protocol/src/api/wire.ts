@@ -8,8 +8,13 @@
  */
 import { type Static, type TSchema, Type } from "@sinclair/typebox";
 import { DID_KINDS } from "../modules/did/types.js";
+import { PROPOSAL_STATUSES, TOPIC_PATTERN, VOTE_OPTIONS } from "../modules/gov/types.js";
+import { ORG_ID_PATTERN, type OrgStatus } from "../modules/org/types.js";
 import { MAX_TX_BYTES } from "../tx.js";
 import { BASE64_PATTERN, DECIMAL_PATTERN } from "./encoding.js";
+
+/** Every organization status, in wire order. */
+const ORG_STATUSES = ["active", "suspended", "removed"] as const satisfies readonly OrgStatus[];
 
 /** Most transactions in one `POST /v1/txs/batch`. */
 export const MAX_BATCH_TXS = 100;
@@ -216,9 +221,27 @@ export const StatusWire = Type.Object(
   { title: "Status" },
 );
 
-/** Registered message types and query paths. */
+/** Who may send a message type: `anyone`, `member`, `governance` or `role:<name>` (e.g. `role:health.provider`). */
+export const PermissionLabel = Type.String({
+  pattern: "^(anyone|member|governance|role:.+)$",
+  description:
+    "`anyone` (any signed account), `member` (a member of an active organization), `governance` (only an executing " +
+    "proposal) or `role:<name>` (a holder of that role, e.g. `role:health.provider`).",
+});
+
+/** One registered message type and who may send it. */
+export const MessagePermissionWire = Type.Object(
+  { type: Type.String(), permission: PermissionLabel },
+  { title: "MessagePermission" },
+);
+
+/** Registered message types, query paths, and who may send each message type. */
 export const DescribeWire = Type.Object(
-  { messages: Type.Array(Type.String()), queries: Type.Array(Type.String()) },
+  {
+    messages: Type.Array(Type.String()),
+    queries: Type.Array(Type.String()),
+    permissions: Type.Array(MessagePermissionWire, { description: "Every message type's permission, by type." }),
+  },
   { title: "Describe" },
 );
 
@@ -336,6 +359,249 @@ export const DidResolutionResultWire = Type.Object(
   { title: "DidResolutionResult" },
 );
 
+// ---------------------------------------------------------------- consortium: organizations
+
+/** An organization id in a URL: a lowercase slug such as `general-hospital`. */
+export const OrgIdParam = Type.String({
+  pattern: ORG_ID_PATTERN.source,
+  maxLength: 48,
+  description: "Organization id, a lowercase slug such as `general-hospital`.",
+});
+/** Where an organization stands: only governance moves it between these. */
+export const OrgStatusWire = StringEnum(ORG_STATUSES, { description: "`active`, `suspended` or `removed`." });
+
+const organizationFields = {
+  id: Type.String({ description: "Unique slug, e.g. `general-hospital`." }),
+  name: Type.String({ description: "Display name." }),
+  sector: Type.String({ description: "One of the organization module's sectors, e.g. `health`." }),
+  admins: Type.Array(AddressString, { description: "Accounts that act for it, in address byte order." }),
+  validatorKey: Type.Optional(
+    Type.String({ pattern: BASE64_PATTERN, description: "CometBFT key of the validator it runs (padded base64)." }),
+  ),
+  did: Type.Optional(Type.String({ description: "Its `did:urbis` identifier." })),
+  status: OrgStatusWire,
+  admittedAt: U64String,
+  statusChangedAt: U64String,
+  memberCount: Type.Integer({ minimum: 0, description: "Accounts of the organization, admins included." }),
+};
+
+/** An organization as `GET /v1/orgs` lists it: the record with its member count. */
+export const OrganizationSummaryWire = Type.Object(organizationFields, { title: "OrganizationSummary" });
+/** An organization with its member count and the roles governance delegated to it. */
+export const OrganizationWire = Type.Object(
+  {
+    ...organizationFields,
+    delegations: Type.Array(Type.String(), { description: "Roles delegated to it, in role order." }),
+  },
+  { title: "Organization" },
+);
+/** Answer of `GET /v1/orgs`: organizations in id order. */
+export const OrganizationListWire = Type.Object(
+  { organizations: Type.Array(OrganizationSummaryWire) },
+  { title: "OrganizationList" },
+);
+/** One page of an organization's accounts, in address byte order. */
+export const MemberPageWire = Type.Object(
+  {
+    id: Type.String({ description: "The organization." }),
+    members: Type.Array(
+      Type.Object(
+        { address: AddressString, admin: Type.Boolean({ description: "Whether the account is an admin." }) },
+        { title: "OrgMember" },
+      ),
+    ),
+    next: Type.Optional(
+      Type.String({ description: "Present when more follow: the `after` of the next page (an address)." }),
+    ),
+  },
+  { title: "MemberPage" },
+);
+/** Which organization an account belongs to, whether it administers it, and the roles it holds now. */
+export const MembershipWire = Type.Object(
+  {
+    address: AddressString,
+    org: Type.Union([Type.String(), Type.Null()], { description: "Its organization's id; null for none." }),
+    admin: Type.Boolean(),
+    status: Type.Union([OrgStatusWire, Type.Null()], { description: "Its organization's status; null for none." }),
+    roles: Type.Array(Type.String(), { description: "Roles it holds now (granted within an active delegation)." }),
+  },
+  { title: "Membership" },
+);
+
+// ---------------------------------------------------------------- consortium: governance
+
+/** A proposal id in a URL: a decimal u64 (sequential from 1). */
+export const ProposalIdParam = Type.String({
+  pattern: DECIMAL_PATTERN,
+  maxLength: 20,
+  description: "Proposal id, a decimal integer.",
+  examples: ["1"],
+});
+/** A regulation topic: a lowercase slug such as `parking.zones`. */
+export const TopicParam = Type.String({
+  pattern: TOPIC_PATTERN.source,
+  maxLength: 64,
+  description: "Regulation topic, a lowercase slug such as `parking.zones`.",
+});
+/** Where a proposal stands. */
+export const ProposalStatusWire = StringEnum(PROPOSAL_STATUSES);
+/** How an organization voted. */
+export const VoteOptionWire = StringEnum(VOTE_OPTIONS);
+
+/** One sector's votes in a tally (weights as decimal strings). */
+export const SectorTallyWire = Type.Object(
+  {
+    sector: Type.String(),
+    weight: Type.Integer({ minimum: 0, description: "Weight of each of its organizations." }),
+    organizations: Type.Integer({ minimum: 0, description: "Its active organizations at the tally." }),
+    yes: AmountString,
+    no: AmountString,
+    abstain: AmountString,
+    veto: AmountString,
+    approves: Type.Boolean({ description: "yes > no + veto among its voters." }),
+  },
+  { title: "SectorTally" },
+);
+/** The count of a proposal's votes, sector-weighted. */
+export const TallyWire = Type.Object(
+  {
+    total: AmountString,
+    voted: AmountString,
+    yes: AmountString,
+    no: AmountString,
+    abstain: AmountString,
+    veto: AmountString,
+    quorumReached: Type.Boolean(),
+    thresholdReached: Type.Boolean(),
+    vetoed: Type.Boolean(),
+    approvingSectors: Type.Array(Type.String(), { description: "Sectors that approve, sorted." }),
+    sectors: Type.Array(SectorTallyWire, { description: "Every sector with an active organization, by name." }),
+    passed: Type.Boolean(),
+  },
+  { title: "Tally" },
+);
+const NullableU64 = Type.Union([U64String, Type.Null()]);
+/** A governance proposal: u64/u128 as decimal strings, what has not happened yet as null. */
+export const ProposalWire = Type.Object(
+  {
+    id: U64String,
+    proposer: AddressString,
+    proposerOrg: Type.String({ description: "The proposer's organization at submission." }),
+    title: Type.String(),
+    summary: Type.String(),
+    messages: Type.Array(
+      Type.Object(
+        { type: Type.String(), value: Type.String({ pattern: BASE64_PATTERN, description: "Canonical bytes, base64." }) },
+        { title: "ProposalMessage" },
+      ),
+      { description: "What runs as the governance authority if it passes." },
+    ),
+    status: ProposalStatusWire,
+    submitHeight: U64String,
+    submitTimeMs: U64String,
+    depositDenom: Type.String(),
+    minDeposit: AmountString,
+    depositEndMs: U64String,
+    votingStartMs: NullableU64,
+    votingEndMs: NullableU64,
+    executeAtMs: NullableU64,
+    totalDeposit: AmountString,
+    finalTally: Type.Union([TallyWire, Type.Null()], { description: "The tally stored when voting ended." }),
+    decidedHeight: NullableU64,
+    failure: Type.Union(
+      [
+        Type.Object(
+          { codespace: Type.String(), code: Type.Integer({ minimum: 0 }), log: Type.String() },
+          { title: "ProposalFailure" },
+        ),
+        Type.Null(),
+      ],
+      { description: "Why its execution failed: the error of the failing message." },
+    ),
+    executedHeight: NullableU64,
+  },
+  { title: "Proposal" },
+);
+/** Answer of `GET /v1/gov/proposals`: proposals by id. */
+export const ProposalListWire = Type.Object({ proposals: Type.Array(ProposalWire) }, { title: "ProposalList" });
+/** One organization's vote. */
+export const VoteWire = Type.Object(
+  {
+    org: Type.String(),
+    voter: AddressString,
+    option: VoteOptionWire,
+    height: U64String,
+    timeMs: U64String,
+  },
+  { title: "Vote" },
+);
+/** Answer of `GET /v1/gov/proposals/{id}/votes`: votes by organization id. */
+export const ProposalVotesWire = Type.Object({ id: U64String, votes: Type.Array(VoteWire) }, { title: "ProposalVotes" });
+/** Answer of `GET /v1/gov/proposals/{id}/tally`. */
+export const ProposalTallyWire = Type.Object(
+  {
+    id: U64String,
+    status: ProposalStatusWire,
+    final: Type.Boolean({ description: "The stored final tally (voting ended), rather than the live count." }),
+    tally: TallyWire,
+  },
+  { title: "ProposalTally" },
+);
+/** Governance parameters: u64/u128 as decimal strings, basis points and weights as numbers. */
+export const GovParamsWire = Type.Object(
+  {
+    depositDenom: Type.String(),
+    minDeposit: AmountString,
+    depositPeriodMs: U64String,
+    votingPeriodMs: U64String,
+    timelockMs: U64String,
+    quorumBps: Type.Integer({ minimum: 0 }),
+    thresholdBps: Type.Integer({ minimum: 0 }),
+    vetoBps: Type.Integer({ minimum: 0 }),
+    minApprovingSectors: Type.Integer({ minimum: 0 }),
+    sectorWeights: Type.Array(
+      Type.Object({ sector: Type.String(), weight: Type.Integer({ minimum: 0 }) }, { title: "SectorWeight" }),
+    ),
+  },
+  { title: "GovParams" },
+);
+/** One version of a regulation. */
+export const RegulationWire = Type.Object(
+  {
+    topic: Type.String(),
+    title: Type.String(),
+    documentHash: Type.String({ pattern: "^[0-9a-f]{64}$", description: "SHA-256 of the rule text, lowercase hex." }),
+    uri: Type.String({ description: "Where the text is published." }),
+    effectiveHeight: U64String,
+    proposalId: U64String,
+    recordedHeight: U64String,
+    recordedTimeMs: U64String,
+  },
+  { title: "Regulation" },
+);
+/** Answer of `GET /v1/gov/regulations`: versions by topic, effective height, proposal id. */
+export const RegulationListWire = Type.Object(
+  { regulations: Type.Array(RegulationWire) },
+  { title: "RegulationList" },
+);
+/** Answer of `GET /v1/upgrade/plan`: the scheduled software upgrade, or null. */
+export const UpgradePlanAnswerWire = Type.Object(
+  {
+    plan: Type.Union([
+      Type.Object(
+        {
+          name: Type.String(),
+          height: U64String,
+          info: Type.String({ description: "Operator notes: what to install, where, checksums." }),
+        },
+        { title: "UpgradePlan" },
+      ),
+      Type.Null(),
+    ]),
+  },
+  { title: "UpgradePlanAnswer" },
+);
+
 /** Static type of a wire schema. */
 export type WireOf<S extends TSchema> = Static<S>;
 /** The `error` object of an error body. */
@@ -370,3 +636,25 @@ export type StateAnswerJson = Static<typeof StateAnswerWire>;
 export type StreamItemJson = Static<typeof StreamItemWire>;
 /** Discovery answer on the wire. */
 export type DescribeJson = Static<typeof DescribeWire>;
+/** One message type's permission on the wire. */
+export type MessagePermissionJson = Static<typeof MessagePermissionWire>;
+/** An organization as listed (with its member count) on the wire. */
+export type OrganizationSummaryJson = Static<typeof OrganizationSummaryWire>;
+/** An organization (with member count and delegations) on the wire. */
+export type OrganizationDetailJson = Static<typeof OrganizationWire>;
+/** The organization list on the wire. */
+export type OrganizationListJson = Static<typeof OrganizationListWire>;
+/** A page of members on the wire. */
+export type MemberPageJson = Static<typeof MemberPageWire>;
+/** An account's membership on the wire. */
+export type MembershipJson = Static<typeof MembershipWire>;
+/** The proposal list on the wire. */
+export type ProposalListJson = Static<typeof ProposalListWire>;
+/** A proposal's votes on the wire. */
+export type ProposalVotesJson = Static<typeof ProposalVotesWire>;
+/** A proposal's tally on the wire. */
+export type ProposalTallyJson = Static<typeof ProposalTallyWire>;
+/** The regulation list on the wire. */
+export type RegulationListJson = Static<typeof RegulationListWire>;
+/** The upgrade plan answer on the wire. */
+export type UpgradePlanAnswerJson = Static<typeof UpgradePlanAnswerWire>;

@@ -19,6 +19,7 @@ import {
   u64,
   vec,
 } from "../../codec/index.js";
+import { CodecErrors } from "../../core-errors.js";
 import { isValidatorKey, validatorKeyToBase64 } from "../validator/types.js";
 import { OrgErrors } from "./errors.js";
 
@@ -55,7 +56,7 @@ export const orgStatusCodec: Codec<OrgStatus> = mapped(
   u8,
   (n) => {
     const s = STATUSES[n];
-    if (s === undefined) throw new RangeError(`unknown organization status ${n}`);
+    if (s === undefined) throw CodecErrors.outOfRange.create(`unknown organization status ${n}`);
     return s;
   },
   (s) => STATUSES.indexOf(s),
