@@ -5,15 +5,12 @@
  * app hash on every node.
  */
 import {
-  type Address,
   bytesEqual,
   decodeTx,
   type Ed25519Verifier,
   fromUtf8,
-  GOVERNANCE_ADDRESS,
   InvariantViolation,
   MAX_TX_BYTES,
-  type Msg,
   sha256,
   type Tx,
   TxErrors,
@@ -25,18 +22,11 @@ import {
 } from "@urbis/protocol";
 import type { BlockInfo, Context, TxContext } from "../framework/context.js";
 import type { Event } from "../framework/events.js";
-import type {
-  Authorizer,
-  Json,
-  MessageHandler,
-  Module,
-  ModuleHost,
-  Permission,
-  QueryHandler,
-} from "../framework/module.js";
+import type { Json, Module, Permission, QueryHandler } from "../framework/module.js";
 import { CacheStore, type CommitStore, type KVStore, ReadOnlyStore } from "../framework/store.js";
 import type { AuthKeeper } from "../modules/auth/keeper.js";
 import { AppErrors } from "./errors.js";
+import { MessageRouter } from "./router.js";
 import { SignatureCache } from "./signature-cache.js";
 import type { SnapshotProvider } from "./snapshots.js";
 import {
@@ -103,10 +93,9 @@ function errorResult(e: unknown): TxResult {
 export class UrbisApp implements App {
   private readonly store: CommitStore;
   private readonly modules: Module<any>[];
-  private readonly handlers = new Map<string, MessageHandler<unknown>>();
+  private readonly router: MessageRouter;
   private readonly queries = new Map<string, QueryHandler>();
   private readonly auth: AuthKeeper;
-  private readonly authorizer: Authorizer | undefined;
   private readonly verifier: Ed25519Verifier;
   private readonly sigCache = new SignatureCache(200_000);
   private readonly invariantPeriod: number;
@@ -134,20 +123,14 @@ export class UrbisApp implements App {
     const authMod = opts.modules.find((m) => m.name === "auth") as (Module & { keeper?: AuthKeeper }) | undefined;
     if (!authMod?.keeper) throw new InvariantViolation("the auth module is required");
     this.auth = authMod.keeper;
+    this.router = new MessageRouter(opts.modules);
     for (const m of opts.modules) {
-      for (const h of m.messages) {
-        if (this.handlers.has(h.msg.type)) throw new InvariantViolation(`message ${h.msg.type} registered twice`);
-        this.handlers.set(h.msg.type, h);
-      }
       for (const q of m.queries) {
         if (this.queries.has(q.path)) throw new InvariantViolation(`query ${q.path} registered twice`);
         this.queries.set(q.path, q);
       }
     }
-    const authorizers = opts.modules.flatMap((m) => (m.authorizer ? [m.authorizer] : []));
-    if (authorizers.length > 1) throw new InvariantViolation("more than one module provides an authorizer");
-    this.authorizer = authorizers[0];
-    const host = this.host();
+    const host = this.router.host();
     for (const m of opts.modules) m.bind?.(host);
     this.blockState = new CacheStore(this.store.latest());
     this.checkState = new CacheStore(this.store.latest());
@@ -158,64 +141,8 @@ export class UrbisApp implements App {
   messagePermissions(): { type: string; permission: Permission }[] {
     return this.messageTypes().map((type) => ({
       type,
-      permission: (this.handlers.get(type) as MessageHandler<unknown>).permission,
+      permission: this.router.permissionOf(type) as Permission,
     }));
-  }
-
-  /** Throws the registered error when `signer` may not send a message declaring `p`. */
-  private authorize(store: KVStore, signer: Address, p: Permission): void {
-    if (p.kind === "anyone") return;
-    if (p.kind === "governance") {
-      if (signer !== GOVERNANCE_ADDRESS) {
-        throw AppErrors.governanceOnly.create("only an executing governance proposal may send this message");
-      }
-      return;
-    }
-    // The governance authority acts for the whole consortium, so it passes member and role checks.
-    if (signer === GOVERNANCE_ADDRESS) return;
-    if (!this.authorizer) throw AppErrors.noAuthorizer.create("this chain has no organization module");
-    this.authorizer.authorize(store, signer, p);
-  }
-
-  /** Runs one message's permission check, decoding, validation and handler. */
-  private runMsg(ctx: TxContext, m: Msg): void {
-    const h = this.handlers.get(m.type);
-    if (!h) throw TxErrors.unknownMessage.create(`unknown message type ${m.type}`);
-    this.authorize(ctx.store, ctx.signer, h.permission);
-    const value = h.msg.unwrap(m);
-    h.validate(value);
-    h.handle(ctx, value);
-  }
-
-  /** What modules that run other modules' messages (governance) may use. */
-  private host(): ModuleHost {
-    return {
-      hasMessage: (type) => this.handlers.has(type),
-      permissionOf: (type) => this.handlers.get(type)?.permission,
-      validate: (m) => {
-        const h = this.handlers.get(m.type);
-        if (!h) throw TxErrors.unknownMessage.create(`unknown message type ${m.type}`);
-        h.validate(h.msg.unwrap(m));
-      },
-      dispatch: (ctx, signer, msgs, origin) => {
-        const store = new CacheStore(ctx.store);
-        const events: Event[] = [];
-        const tctx: TxContext = { block: ctx.block, store, signer, txHash: origin, emit: (e) => events.push(e) };
-        msgs.forEach((m, i) => {
-          try {
-            this.runMsg(tctx, m);
-          } catch (e) {
-            if (e instanceof UrbisError && msgs.length > 1) {
-              throw new UrbisError(e.def, `message ${i} (${m.type}): ${e.message}`, e.details);
-            }
-            throw e;
-          }
-        });
-        store.writeTo(ctx.store);
-        for (const e of events) ctx.emit(e);
-        return events;
-      },
-    };
   }
 
   /**
@@ -248,7 +175,7 @@ export class UrbisApp implements App {
 
   /** Registered message types, sorted. */
   messageTypes(): string[] {
-    return [...this.handlers.keys()].sort();
+    return this.router.types();
   }
 
   /** Registered query paths, sorted. */
@@ -554,7 +481,7 @@ export class UrbisApp implements App {
       throw TxErrors.expired.create(`transaction expired at height ${b.expiresAtHeight}; block is ${block.height}`);
     }
     for (const m of b.messages) {
-      if (!this.handlers.has(m.type)) throw TxErrors.unknownMessage.create(`unknown message type ${m.type}`);
+      if (!this.router.has(m.type)) throw TxErrors.unknownMessage.create(`unknown message type ${m.type}`);
     }
     if (!this.sigCache.has(d.hash)) {
       verifyTxSignature(d.tx, this.verifier);
@@ -582,16 +509,7 @@ export class UrbisApp implements App {
       emit: (e) => events.push(e),
     };
     try {
-      d.tx.body.messages.forEach((m, i) => {
-        try {
-          this.runMsg(ctx, m);
-        } catch (e) {
-          if (e instanceof UrbisError && d.tx.body.messages.length > 1) {
-            throw new UrbisError(e.def, `message ${i} (${m.type}): ${e.message}`, e.details);
-          }
-          throw e;
-        }
-      });
+      this.router.runAll(ctx, d.tx.body.messages);
     } catch (e) {
       // In a block the sequence is still consumed, so a failed transaction cannot be replayed.
       if (mode === "deliver") txStore.writeTo(base);

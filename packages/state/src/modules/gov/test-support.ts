@@ -6,6 +6,7 @@
  * runs messages exactly as the App does (permission, decode, validate,
  * handle, all in a checkpoint that is dropped on failure).
  */
+
 import assert from "node:assert/strict";
 import {
   type Address,
@@ -13,16 +14,13 @@ import {
   DEFAULT_MAX_CHANGE_FRACTION,
   encodeTx,
   fromUtf8,
-  GOVERNANCE_ADDRESS,
   type GovParams,
   hasPrefix,
   type Msg,
   publicKeyOf,
-  sha256,
   signTx,
   submitProposalMsg,
   TREASURY_ADDRESS,
-  TxErrors,
   toHex,
   UrbisError,
   utf8,
@@ -31,12 +29,13 @@ import {
   voteMsg,
 } from "@urbis/protocol";
 import { UrbisApp } from "../../app/app.js";
-import { AppErrors } from "../../app/errors.js";
+import { MessageRouter } from "../../app/router.js";
 import type { FinalizeBlockResponse, TxResult } from "../../app/types.js";
 import type { Context, TxContext } from "../../framework/context.js";
 import type { Event } from "../../framework/events.js";
-import type { MessageHandler, Module, ModuleHost, Permission } from "../../framework/module.js";
-import { CacheStore, type CommitStore, type KVRead, MemoryStore, type Write } from "../../framework/store.js";
+import type { Module } from "../../framework/module.js";
+import { CacheStore, MemoryStore } from "../../framework/store.js";
+import { TestCommitStore } from "../../testing/commit-store.js";
 import { authModule } from "../auth/module.js";
 import { bankModule } from "../bank/module.js";
 import { orgModule } from "../org/module.js";
@@ -191,13 +190,13 @@ export class Chain {
   readonly modules: Module<any>[];
   height = 1n;
   timeMs = T0;
-  private readonly handlers = new Map<string, MessageHandler<unknown>>();
+  private readonly router: MessageRouter;
 
   constructor(params: GovParams = PARAMS, validators = 4) {
     this.gov = govModule({ orgs: this.org.keeper, bank: this.bank.keeper });
     this.modules = [this.bank, this.org, this.validator, this.gov, this.upgrade];
-    for (const m of this.modules) for (const h of m.messages) this.handlers.set(h.msg.type, h);
-    this.gov.bind?.(this.host());
+    this.router = new MessageRouter(this.modules);
+    this.gov.bind?.(this.router.host());
     const sections: Record<string, unknown> = genesisSections(params);
     const ctx = this.ctx([]);
     for (const m of this.modules) {
@@ -227,61 +226,6 @@ export class Chain {
     this.timeMs += ms;
   }
 
-  private authorize(store: CacheStore, signer: Address, p: Permission): void {
-    if (p.kind === "anyone") return;
-    if (p.kind === "governance") {
-      if (signer !== GOVERNANCE_ADDRESS) throw AppErrors.governanceOnly.create("governance only");
-      return;
-    }
-    if (signer === GOVERNANCE_ADDRESS) return;
-    this.org.authorizer.authorize(store, signer, p);
-  }
-
-  private runOne(ctx: TxContext, m: Msg): void {
-    const h = this.handlers.get(m.type);
-    if (!h) throw TxErrors.unknownMessage.create(`unknown message type ${m.type}`);
-    this.authorize(ctx.store as CacheStore, ctx.signer, h.permission);
-    const v = h.msg.unwrap(m);
-    h.validate(v);
-    h.handle(ctx, v);
-  }
-
-  /** Runs messages in order; as the App does, a failure of one of several names it. */
-  private runAll(ctx: TxContext, msgs: readonly Msg[]): void {
-    msgs.forEach((m, i) => {
-      try {
-        this.runOne(ctx, m);
-      } catch (e) {
-        if (e instanceof UrbisError && msgs.length > 1) {
-          throw new UrbisError(e.def, `message ${i} (${m.type}): ${e.message}`, e.details);
-        }
-        throw e;
-      }
-    });
-  }
-
-  /** The ModuleHost the App would give (same checks, same checkpoint semantics). */
-  host(): ModuleHost {
-    return {
-      hasMessage: (type) => this.handlers.has(type),
-      permissionOf: (type) => this.handlers.get(type)?.permission,
-      validate: (m) => {
-        const h = this.handlers.get(m.type);
-        if (!h) throw TxErrors.unknownMessage.create(`unknown message type ${m.type}`);
-        h.validate(h.msg.unwrap(m));
-      },
-      dispatch: (ctx, signer, msgs, origin) => {
-        const store = new CacheStore(ctx.store);
-        const events: Event[] = [];
-        const tctx: TxContext = { block: ctx.block, store, signer, txHash: origin, emit: (e) => events.push(e) };
-        this.runAll(tctx, msgs);
-        store.writeTo(ctx.store);
-        for (const e of events) ctx.emit(e);
-        return events;
-      },
-    };
-  }
-
   /** Runs `msgs` signed by `signer` as one transaction; returns its events, or throws (and writes nothing). */
   run(signer: Address, ...msgs: Msg[]): Event[] {
     const store = new CacheStore(this.store);
@@ -293,7 +237,7 @@ export class Chain {
       txHash: "00",
       emit: (e) => events.push(e),
     };
-    this.runAll(tctx, msgs);
+    this.router.runAll(tctx, msgs);
     store.writeTo(this.store);
     return events;
   }
@@ -378,49 +322,7 @@ export const PASSING: Record<string, VoteOption> = {
   water: "yes",
 };
 
-/**
- * A minimal CommitStore (the Merkle store lives in @urbis/store, which
- * depends on this package): a full copy per version, the "app hash" a SHA-256
- * over every entry. Versions are kept, so restarting an App over the same
- * store resumes from the last commit.
- */
-export class TestCommitStore implements CommitStore {
-  private readonly versions: MemoryStore[] = [new MemoryStore()];
-  private readonly roots: Uint8Array[] = [new Uint8Array(0)];
-  private staged: { state: MemoryStore; root: Uint8Array } | undefined;
-  lastVersion(): bigint {
-    return BigInt(this.versions.length - 1);
-  }
-  rootAt(version: bigint): Uint8Array | undefined {
-    return version >= 1n ? this.roots[Number(version)] : undefined;
-  }
-  latest(): KVRead {
-    return this.versions[this.versions.length - 1]!;
-  }
-  at(version: bigint): KVRead | undefined {
-    return version >= 1n ? this.versions[Number(version)] : undefined;
-  }
-  stage(writes: readonly Write[]): Uint8Array {
-    const state = new MemoryStore();
-    for (const [k, v] of this.latest().iterate()) state.set(k, v);
-    for (const [k, v] of writes) {
-      if (v === null) state.delete(k);
-      else state.set(k, v);
-    }
-    const text = [...state.iterate()].map(([k, v]) => `${toHex(k)}=${toHex(v)}`).join(";");
-    this.staged = { state, root: sha256(utf8(text)) };
-    return this.staged.root;
-  }
-  async commit(): Promise<void> {
-    if (!this.staged) throw new TypeError("commit without stage");
-    this.versions.push(this.staged.state);
-    this.roots.push(this.staged.root);
-    this.staged = undefined;
-  }
-  prove(): { value: Uint8Array | undefined; proof: Uint8Array } {
-    throw new TypeError("proofs are not supported by the test store");
-  }
-}
+export { TestCommitStore };
 
 /** Options of {@link AppChain}. */
 export interface AppChainOptions {

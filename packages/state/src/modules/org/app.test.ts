@@ -31,7 +31,6 @@ import {
   reinstateOrgMsg,
   removeOrgMsg,
   revokeDelegationMsg,
-  sha256,
   signTx,
   struct,
   suspendOrgMsg,
@@ -43,49 +42,10 @@ import {
 import { UrbisApp } from "../../app/app.js";
 import { CheckTxType, type TxResult } from "../../app/types.js";
 import { ANYONE, handler, MEMBER, type Module, type ModuleHost, requiresRole } from "../../framework/module.js";
-import { type CommitStore, type KVRead, MemoryStore, type Write } from "../../framework/store.js";
+import { TestCommitStore } from "../../testing/commit-store.js";
 import { authModule } from "../auth/module.js";
 import { bankModule } from "../bank/module.js";
 import { orgModule } from "./module.js";
-
-/** A minimal CommitStore: full copies per version, the "app hash" a SHA-256 over every entry. */
-class TestCommitStore implements CommitStore {
-  private readonly versions: MemoryStore[] = [new MemoryStore()];
-  private readonly roots: Uint8Array[] = [new Uint8Array(0)];
-  private staged: { state: MemoryStore; root: Uint8Array } | undefined;
-  lastVersion(): bigint {
-    return BigInt(this.versions.length - 1);
-  }
-  rootAt(version: bigint): Uint8Array | undefined {
-    return version >= 1n ? this.roots[Number(version)] : undefined;
-  }
-  latest(): KVRead {
-    return this.versions[this.versions.length - 1]!;
-  }
-  at(version: bigint): KVRead | undefined {
-    return version >= 1n ? this.versions[Number(version)] : undefined;
-  }
-  stage(writes: readonly Write[]): Uint8Array {
-    const state = new MemoryStore();
-    for (const [k, v] of this.latest().iterate()) state.set(k, v);
-    for (const [k, v] of writes) {
-      if (v === null) state.delete(k);
-      else state.set(k, v);
-    }
-    const text = [...state.iterate()].map(([k, v]) => `${toHex(k)}=${toHex(v)}`).join(";");
-    this.staged = { state, root: sha256(utf8(text)) };
-    return this.staged.root;
-  }
-  async commit(): Promise<void> {
-    if (!this.staged) throw new TypeError("commit without stage");
-    this.versions.push(this.staged.state);
-    this.roots.push(this.staged.root);
-    this.staged = undefined;
-  }
-  prove(): { value: Uint8Array | undefined; proof: Uint8Array } {
-    throw new TypeError("proofs are not supported by the test store");
-  }
-}
 
 const noGenesis = { parse: () => undefined, init: () => {}, export: () => null };
 
