@@ -7,7 +7,16 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { TokenBucketLimiter } from "@urbis/node";
-import { ApiErrors, base64ToBytes, bytesToBase64, isBase64, parseU64, TxErrors, UrbisError } from "@urbis/protocol";
+import {
+  ApiErrors,
+  base64ToBytes,
+  bytesToBase64,
+  GovErrors,
+  isBase64,
+  parseU64,
+  TxErrors,
+  UrbisError,
+} from "@urbis/protocol";
 import {
   errorFromResponse,
   isError,
@@ -133,6 +142,62 @@ describe("API errors in the SDK", () => {
     const refusing: typeof fetch = () => Promise.reject(new TypeError("fetch failed"));
     const down = new UrbisClient({ baseUrl: "http://node.invalid", fetch: refusing });
     await assert.rejects(down.status(), (e: unknown) => SdkErrors.network.is(e));
+  });
+});
+
+describe("consortium convenience methods", () => {
+  /** A client whose fetch records each URL and answers `{}`. */
+  function recording(): { client: UrbisClient; urls: string[] } {
+    const urls: string[] = [];
+    const fetchStub: typeof fetch = async (input) => {
+      urls.push(String(input));
+      return new Response("{}", { status: 200, headers: { "content-type": "application/json" } });
+    };
+    return { client: new UrbisClient({ baseUrl: "http://node.invalid/base", fetch: fetchStub }), urls };
+  }
+
+  test("each method calls its route with its parameters", async () => {
+    const { client, urls } = recording();
+    const address = "urbis1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq";
+    await client.organizations();
+    await client.organizations({ status: "suspended", height: 7n });
+    await client.organization("general-hospital", { height: 3 });
+    await client.members("city-hall", { after: address, limit: 50 });
+    await client.membership(address);
+    await client.proposals({ status: "voting_period" });
+    await client.proposal(12n);
+    await client.votes(12);
+    await client.tally("12", { height: "40" });
+    await client.govParams();
+    await client.regulations({ topic: "parking.zones" });
+    await client.regulation("parking.zones", { at: 99n });
+    await client.regulation("parking.zones");
+    await client.upgradePlan({ height: 5 });
+    const b = "http://node.invalid/base";
+    assert.deepEqual(urls, [
+      `${b}/v1/orgs`,
+      `${b}/v1/orgs?height=7&status=suspended`,
+      `${b}/v1/orgs/general-hospital?height=3`,
+      `${b}/v1/orgs/city-hall/members?after=${address}&limit=50`,
+      `${b}/v1/accounts/${address}/membership`,
+      `${b}/v1/gov/proposals?status=voting_period`,
+      `${b}/v1/gov/proposals/12`,
+      `${b}/v1/gov/proposals/12/votes`,
+      `${b}/v1/gov/proposals/12/tally?height=40`,
+      `${b}/v1/gov/params`,
+      `${b}/v1/gov/regulations?topic=parking.zones`,
+      `${b}/v1/gov/regulations/parking.zones?at=99`,
+      `${b}/v1/gov/regulations/parking.zones`,
+      `${b}/v1/upgrade/plan?height=5`,
+    ]);
+  });
+
+  test("a 404 of a consortium route is its registered kind", async () => {
+    const body = { error: { codespace: "gov", code: 1, name: "unknown_proposal", message: "no proposal 9" } };
+    const fetchStub: typeof fetch = async () =>
+      new Response(JSON.stringify(body), { status: 404, headers: { "content-type": "application/json" } });
+    const client = new UrbisClient({ baseUrl: "http://node.invalid", fetch: fetchStub });
+    await assert.rejects(client.proposal(9n), (e: unknown) => GovErrors.unknownProposal.is(e));
   });
 });
 

@@ -14,13 +14,16 @@ import {
   buildOpenApiDocument,
   defineRoute,
   fillPath,
+  GovErrors,
+  OrgErrors,
   pathParamNames,
+  registeredErrors,
   routeErrors,
   routeList,
   TxErrors,
 } from "@urbis/protocol";
 import { routeUrl, UrbisClient } from "@urbis/sdk";
-import { authModule, bankModule, UrbisApp } from "@urbis/state";
+import { AppErrors, authModule, bankModule, UrbisApp } from "@urbis/state";
 import { MemoryCommitStore } from "@urbis/store";
 import { testAccounts, testGenesis } from "./helpers/solo-chain.js";
 
@@ -181,6 +184,55 @@ describe("OpenAPI document", () => {
     assert.ok(routeErrors(apiRoutes.getBlock).includes(ApiErrors.invalidRequest));
     assert.ok(routeErrors(apiRoutes.submitTx).includes(TxErrors.wrongSequence));
     assert.ok(!routeErrors(apiRoutes.getStatus).includes(TxErrors.wrongSequence));
+  });
+
+  test("every tag has a description", () => {
+    for (const t of doc.tags ?? []) assert.ok(t.description, `tag ${t.name}`);
+    assert.ok(doc.tags?.some((t) => t.name === "consortium"));
+  });
+
+  test("errors named by id resolve to registered kinds, with the state machine loaded", () => {
+    const ids = new Set(registeredErrors().map((d) => `${d.codespace}.${d.name}`));
+    for (const route of routeList()) {
+      for (const id of route.stateErrors ?? []) assert.ok(ids.has(id), `${route.id}: ${id} is registered`);
+    }
+    const org = routeErrors(apiRoutes.getOrganization);
+    for (const d of [OrgErrors.unknownOrganization, AppErrors.invalidQuery, AppErrors.unknownQuery]) {
+      assert.ok(org.includes(d), `getOrganization lists ${d.codespace}.${d.name}`);
+    }
+    assert.ok(routeErrors(apiRoutes.getRegulation).includes(GovErrors.noRegulation));
+    assert.ok(routeErrors(apiRoutes.getTally).includes(GovErrors.unknownProposal));
+    assert.ok(!routeErrors(apiRoutes.getTally).includes(TxErrors.wrongSequence), "no passthrough of every kind");
+    // Without the state machine's kinds (the SDK in a browser), the route's own kinds remain.
+    const protocolOnly = registeredErrors().filter((d) => d.codespace !== "app");
+    const bare = routeErrors(apiRoutes.getProposal, protocolOnly);
+    assert.ok(bare.includes(GovErrors.unknownProposal));
+    assert.ok(!bare.includes(AppErrors.invalidQuery));
+  });
+
+  test("consortium routes document their 404s with the registered code", () => {
+    for (const [path, id] of [
+      ["/v1/orgs/{id}", "org.unknown_organization"],
+      ["/v1/orgs/{id}/members", "org.unknown_organization"],
+      ["/v1/gov/proposals/{id}", "gov.unknown_proposal"],
+      ["/v1/gov/proposals/{id}/votes", "gov.unknown_proposal"],
+      ["/v1/gov/proposals/{id}/tally", "gov.unknown_proposal"],
+      ["/v1/gov/regulations/{topic}", "gov.no_regulation"],
+    ] as const) {
+      const op = doc.paths[path]?.get as any;
+      assert.deepEqual(op.tags, ["consortium"], path);
+      assert.ok(
+        op["x-urbis-errors"].some((x: any) => x.id === id && x.status === 404),
+        `${path} lists ${id}`,
+      );
+      assert.match(op.responses["404"].description, new RegExp(id.replace(".", "\\.")));
+      assert.ok(op["x-urbis-errors"].some((x: any) => x.id === "app.invalid_query" && x.status === 400));
+    }
+    const regulation = doc.paths["/v1/gov/regulations/{topic}"]?.get as any;
+    assert.deepEqual(
+      regulation.parameters.filter((p: any) => p.in === "query").map((p: any) => p.name),
+      ["height", "at"],
+    );
   });
 
   test("is derived from whatever table it is given", () => {

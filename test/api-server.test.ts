@@ -165,6 +165,31 @@ describe("REST API against a solo node", () => {
       const d = await f.client.describe();
       assert.ok(d.messages.includes("bank/send"));
       assert.ok(d.queries.includes("auth/account"));
+      // Every message type has its permission, in the same order as the messages.
+      assert.deepEqual(
+        d.permissions.map((p) => p.type),
+        d.messages,
+      );
+      const perm = new Map(d.permissions.map((p) => [p.type, p.permission]));
+      assert.equal(perm.get("bank/send"), "anyone");
+      assert.equal(perm.get("org/admit"), "governance");
+      assert.equal(perm.get("gov/vote"), "member");
+    });
+
+    test("consortium routes on a chain without organizations", async () => {
+      assert.deepEqual(await f.client.organizations(), { organizations: [] });
+      assert.deepEqual(await f.client.membership(alice.address), {
+        address: alice.address,
+        org: null,
+        admin: false,
+        status: null,
+        roles: [],
+      });
+      assert.deepEqual(await f.client.proposals(), { proposals: [] });
+      assert.deepEqual(await f.client.upgradePlan(), { plan: null });
+      assertError(await raw(f.url, "/v1/orgs/city-hall"), 404, "org", "unknown_organization");
+      assertError(await raw(f.url, "/v1/gov/proposals/1/tally"), 404, "gov", "unknown_proposal");
+      assertError(await raw(f.url, "/v1/gov/regulations/parking.zones"), 404, "gov", "no_regulation");
     });
 
     test("submitTx with wait=commit, then tx, block and latest block", async () => {
@@ -513,7 +538,10 @@ describe("REST API against a solo node", () => {
         fc.bigInt({ min: -5n, max: 1n << 70n }).map(String),
         fc.constantFrom(alice.address, "latest", "0", "%", "%zz", "..", "a/b"),
       );
-      const kv = fc.tuple(fc.constantFrom("height", "prove", "address", "denom", "x"), seg);
+      const kv = fc.tuple(
+        fc.constantFrom("height", "prove", "address", "denom", "x", "status", "after", "limit", "at", "topic"),
+        seg,
+      );
       const route = fc.constantFrom(
         "/v1/blocks/",
         "/v1/txs/",
@@ -521,6 +549,10 @@ describe("REST API against a solo node", () => {
         "/v1/state/",
         "/v1/query/bank/",
         "/v1/query/",
+        "/v1/orgs/",
+        "/v1/gov/proposals/",
+        "/v1/gov/regulations/",
+        `/v1/accounts/${alice.address}/`,
       );
       await fc.assert(
         fc.asyncProperty(route, seg, fc.array(kv, { maxLength: 3 }), async (base, s1, q) => {
@@ -530,6 +562,25 @@ describe("REST API against a solo node", () => {
           if (!/[?#]/.test(s1)) await check("GET", `${base}${s1}`);
         }),
         { numRuns: 400 },
+      );
+      // The typed module-query routes, with arbitrary query strings.
+      const typed = fc.constantFrom(
+        "/v1/orgs",
+        "/v1/orgs/city-hall/members",
+        `/v1/accounts/${alice.address}/membership`,
+        "/v1/gov/proposals",
+        "/v1/gov/proposals/1/votes",
+        "/v1/gov/params",
+        "/v1/gov/regulations",
+        "/v1/gov/regulations/parking.zones",
+        "/v1/upgrade/plan",
+      );
+      await fc.assert(
+        fc.asyncProperty(typed, fc.array(kv, { maxLength: 3 }), async (path, q) => {
+          const qs = q.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join("&");
+          await check("GET", `${path}${qs ? `?${qs}` : ""}`);
+        }),
+        { numRuns: 300 },
       );
     });
   });

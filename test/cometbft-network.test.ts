@@ -1,13 +1,29 @@
 /**
  * A real 4-validator Urbis network on CometBFT v0.38 (four `urbis start`
  * processes, each with its CometBFT child) on loopback: consensus, crash
- * faults with kill -9, halting without 2/3, state sync, a validator added by
- * message, and reads through @cosmjs/tendermint-rpc.
+ * faults with kill -9, halting without 2/3, state sync, validator changes
+ * only through governance (a node added by a voted proposal; direct messages
+ * and changes above a third of the power refused), and reads through
+ * @cosmjs/tendermint-rpc.
+ *
+ * The testnet genesis holds all eight founding organizations of the demo city
+ * (the first four run the validators), so the governance weights are
+ * government 3, health 2, finance 2 and 1 for each of the five other sectors
+ * (12 in all), and minApprovingSectors is min(3, 8) = 3.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Comet38Client } from "@cosmjs/tendermint-rpc";
-import { addValidatorMsg } from "@urbis/protocol";
+import {
+  addValidatorMsg,
+  type ErrorDef,
+  type Msg,
+  removeValidatorMsg,
+  setValidatorPowerMsg,
+  submitProposalMsg,
+  ValidatorErrors,
+  voteMsg,
+} from "@urbis/protocol";
 import {
   buildTx,
   CometBlockIdFlag,
@@ -15,21 +31,39 @@ import {
   parseCometCommit,
   parseCometGenesisValidators,
   parseCometValidators,
+  type SubmitResultJson,
   TxErrors,
   toHex,
+  UrbisApiError,
   UrbisError,
   utf8,
   verifyCometHeader,
   verifyStateAnswerWithHeader,
 } from "@urbis/sdk";
+import { AppErrors } from "@urbis/state";
 import { nodeValidatorKey } from "../packages/cli/src/testnet.js";
 import { TestNetwork, Wallets, waitFor } from "./helpers/network.js";
 
 const SENDERS = ["treasury", "hospital", "bank"] as const;
 
+/** Voting period of the test network: long enough for three votes, short enough to wait out. */
+const VOTING_PERIOD_MS = 8000;
+
+/** Admin keys (demo accounts) of the organizations that vote in these tests. */
+const ADMIN = { cityHall: "city-hall", hospital: "hospital", bank: "bank" } as const;
+
 interface BlockJson {
   hash: string;
   resultAppHash: string;
+}
+
+/** The fields of a `gov/proposal` answer the tests read. */
+interface ProposalJson {
+  id: string;
+  status: string;
+  executedHeight?: string;
+  failure?: { codespace: string; code: number; log: string };
+  finalTally?: { passed: boolean; approvingSectors: string[] };
 }
 
 describe("a 4-validator CometBFT network", { timeout: 600_000 }, () => {
@@ -38,7 +72,9 @@ describe("a 4-validator CometBFT network", { timeout: 600_000 }, () => {
   const acknowledged: string[] = [];
 
   before(async () => {
-    net = await TestNetwork.start(4);
+    net = await TestNetwork.start(4, {
+      governance: { votingPeriodMs: BigInt(VOTING_PERIOD_MS), depositPeriodMs: BigInt(VOTING_PERIOD_MS) },
+    });
     wallets = new Wallets(net.net.chainId);
     await waitFor("every node to be ready", async () => {
       for (const n of net.names) if (!(await net.proc(n).client.ready())) return false;
@@ -237,7 +273,92 @@ describe("a 4-validator CometBFT network", { timeout: 600_000 }, () => {
     await allAtLeast([d], stalled + 3n, 90_000);
   });
 
-  it("lets a fresh node join by state sync, then makes it a validator through validator/add", async () => {
+  /** Every governance transaction goes through one node, so the sequences it reports are current. */
+  const gateway = () => net.proc(net.names[0] as string).client;
+
+  /** Signs `msgs` with a demo key at its on-chain sequence and waits for the commit. */
+  async function send(name: string, msgs: Msg[]): Promise<SubmitResultJson> {
+    const key = wallets.key(name);
+    const account = await gateway().account(key.address);
+    const tx = buildTx(key, { chainId: net.net.chainId, sequence: BigInt(account.sequence), messages: msgs });
+    return gateway().submitTx(tx.bytes, { wait: "commit" });
+  }
+
+  /** Sends and expects success. */
+  async function ok(name: string, msgs: Msg[]): Promise<SubmitResultJson> {
+    const r = await send(name, msgs);
+    assert.equal(r.code, 0, `${r.codespace}/${r.code}: ${r.log}`);
+    return r;
+  }
+
+  /** Sends and expects the registered error `def`, whether CheckTx or the block refuses it. */
+  async function refused(name: string, msgs: Msg[], def: ErrorDef): Promise<void> {
+    const want = `${def.codespace}/${def.code}`;
+    try {
+      const r = await send(name, msgs);
+      assert.equal(`${r.codespace}/${r.code}`, want, r.log);
+    } catch (e) {
+      if (!(e instanceof UrbisApiError)) throw e;
+      assert.equal(`${e.codespace}/${e.code}`, want, e.message);
+    }
+  }
+
+  /** What a refused change must leave alone: the app's validator set, the proposals, the sender's account. */
+  async function snapshot(sender: string) {
+    const c = gateway();
+    const [validators, proposals, account] = await Promise.all([
+      c.query("validator", "validators").then((r) => r.value),
+      c.query("gov", "proposals").then((r) => r.value),
+      c.account(wallets.key(sender).address),
+    ]);
+    return { validators, proposals, account };
+  }
+
+  /** The validator key (raw bytes) of a node. */
+  const keyOf = (name: string) => new Uint8Array(Buffer.from(nodeValidatorKey(net.node(name)), "base64"));
+
+  async function proposal(id: bigint): Promise<ProposalJson> {
+    return (await gateway().query("gov", "proposal", { id: id.toString() })).value as ProposalJson;
+  }
+
+  it("refuses validator changes signed by an account, or too large for one block, and changes nothing", async () => {
+    const [, , c, d] = net.names as [string, string, string, string];
+    const minDeposit = BigInt(((await gateway().query("gov", "params")).value as { minDeposit: string }).minDeposit);
+    const stranger = { name: "stranger", publicKey: wallets.key("stranger").publicKey, power: 1n };
+
+    // The old genesis authority and an organization's admin alike: only an executing proposal may.
+    for (const signer of ["treasury", ADMIN.cityHall]) {
+      const before = await snapshot(signer);
+      await refused(signer, [addValidatorMsg.wrap(stranger)], AppErrors.governanceOnly);
+      assert.deepEqual(await snapshot(signer), before, `${signer}'s refused validator/add changed nothing`);
+    }
+
+    // The gov module runs a proposal's messages at submission: a change above a third
+    // of the power in one block never reaches a vote, and no deposit is taken.
+    const tooLarge: [string, Msg[]][] = [
+      // 10 + 10 of 40: the second removal crosses the third.
+      [
+        "remove two of the four genesis validators",
+        [removeValidatorMsg.wrap({ publicKey: keyOf(c) }), removeValidatorMsg.wrap({ publicKey: keyOf(d) })],
+      ],
+      // +90 of 40.
+      ["raise one validator from 10 to 100", [setValidatorPowerMsg.wrap({ publicKey: keyOf(d), power: 100n })]],
+    ];
+    for (const [title, messages] of tooLarge) {
+      const before = await snapshot(ADMIN.cityHall);
+      await refused(
+        ADMIN.cityHall,
+        [submitProposalMsg.wrap({ title, summary: "too large for one block", messages, initialDeposit: minDeposit })],
+        ValidatorErrors.changeTooLarge,
+      );
+      assert.deepEqual(await snapshot(ADMIN.cityHall), before, `refused "${title}" changed nothing`);
+    }
+    // The network still signs with the four genesis validators.
+    const vals = await net.rpc<{ validators: unknown[] }>(net.names[0] as string, "validators");
+    assert.equal(vals.validators.length, 4);
+  });
+
+  it("lets a fresh node join by state sync, then makes it a validator through a governance proposal", async () => {
     const a = net.names[0] as string;
     // Snapshots are taken every 20 heights; trust a recent header.
     const h = (await net.height(a)) - 1n;
@@ -256,16 +377,42 @@ describe("a 4-validator CometBFT network", { timeout: 600_000 }, () => {
     const status = await net.rpc<{ sync_info: { earliest_block_height: string } }>(name, "status");
     assert.ok(BigInt(status.sync_info.earliest_block_height) > 1n, "joined by state sync, not from block 1");
 
-    // The genesis authority (the demo treasury) adds the new node's key as a validator.
-    const key = Buffer.from(nodeValidatorKey(joiner.node), "base64");
-    const tx = buildTx(wallets.key("treasury"), {
-      chainId: net.net.chainId,
-      sequence: wallets.next("treasury"),
-      messages: [addValidatorMsg.wrap({ name, publicKey: new Uint8Array(key), power: 10n })],
-    });
-    const r = await net.proc(a).client.submitTx(tx.bytes, { wait: "commit" });
-    assert.equal(r.code, 0, r.log);
-    const at = BigInt(r.height ?? "0");
+    // The city hall proposes the new node's key with the minimum deposit; government (3),
+    // health (2) and finance (2) vote yes: 7 of 12 (quorum 6) across three sectors (the minimum).
+    const minDeposit = BigInt(((await gateway().query("gov", "params")).value as { minDeposit: string }).minDeposit);
+    const submitted = await ok(ADMIN.cityHall, [
+      submitProposalMsg.wrap({
+        title: `Make ${name}'s node a validator`,
+        summary: "it joined by state sync and is caught up",
+        messages: [addValidatorMsg.wrap({ name, publicKey: keyOf(name), power: 10n })],
+        initialDeposit: minDeposit,
+      }),
+    ]);
+    const id = BigInt(
+      submitted.events?.find((e) => e.type === "gov.proposal_submitted")?.attributes.find((x) => x.key === "id")
+        ?.value ?? "0",
+    );
+    assert.ok(id > 0n, "gov.proposal_submitted carries the id");
+    assert.equal((await proposal(id)).status, "voting_period", "the minimum deposit opens the vote at once");
+    await Promise.all(
+      [ADMIN.cityHall, ADMIN.hospital, ADMIN.bank].map((admin) =>
+        ok(admin, [voteMsg.wrap({ proposalId: id, option: "yes" })]),
+      ),
+    );
+    const p = await waitFor(
+      `proposal ${id} to be decided`,
+      async () => {
+        const q = await proposal(id);
+        return ["voting_period", "passed"].includes(q.status) ? undefined : q;
+      },
+      VOTING_PERIOD_MS + 60_000,
+    );
+    assert.equal(p.status, "executed", JSON.stringify(p));
+    assert.deepEqual([...(p.finalTally?.approvingSectors ?? [])].sort(), ["finance", "government", "health"]);
+    const at = BigInt(p.executedHeight ?? "0");
+    assert.ok(at > 0n, "an executed proposal records its height");
+
+    // CometBFT signs with the set changed in block H from H + 2.
     const vals = await net
       .rpc<{ validators: { address: string }[] }>(a, "validators", { height: (at + 2n).toString() })
       .catch(async () => {

@@ -28,6 +28,7 @@ import {
   regulationMsg,
   reinstateOrgMsg,
   removeOrgMsg,
+  replaceAdminsMsg,
   revokeDelegationMsg,
   scheduleUpgradeMsg,
   sendMsg,
@@ -458,6 +459,9 @@ describe("governance end to end on a solo node", { timeout: 600_000 }, () => {
       revokeDelegationMsg.wrap({ id: "water-utility", role: "iot.operator" }),
     ]);
     const cancel = await propose("Cancel v9", [cancelUpgradeMsg.wrap({ name: "v9" })]);
+    const replace = await propose("New admin for St Mary's", [
+      replaceAdminsMsg.wrap({ id: "st-mary", admins: [demoKey("st-mary-admin-2").address] }),
+    ]);
     const before = await proposal(open);
 
     // Not a member (bob belongs to no organization).
@@ -522,9 +526,9 @@ describe("governance end to end on a solo node", { timeout: 600_000 }, () => {
     await refused(ADMINS.cityHall, [treasurySpendMsg.wrap({ recipient: alice, denom: "ucity", amount: 1n })], "app", 7);
     assert.deepEqual(await proposal(open), before, "refusals changed nothing");
 
-    const votes = yesFromAll([open, remove, revoke, cancel]);
+    const votes = yesFromAll([open, remove, revoke, cancel, replace]);
     delete votes[ADMINS.pharma]; // suspended: cannot vote
-    votes["st-mary-admin"] = [open, remove, revoke, cancel].map((id) => [id, "yes"]); // the admitted hospital votes
+    votes["st-mary-admin"] = [open, remove, revoke, cancel, replace].map((id) => [id, "yes"]); // the admitted hospital votes
     await vote(votes);
     // A second vote of the same organization.
     await refused(
@@ -533,7 +537,9 @@ describe("governance end to end on a solo node", { timeout: 600_000 }, () => {
       "gov",
       await codeOf("gov", "already_voted"),
     );
-    for (const id of [open, remove, revoke, cancel]) assert.equal((await settled(id)).status, "executed");
+    for (const id of [open, remove, revoke, cancel, replace]) assert.equal((await settled(id)).status, "executed");
+    const stMary = (await client.query("org", "organization", { id: "st-mary" })).value as { admins: string[] };
+    assert.deepEqual(stMary.admins, [demoKey("st-mary-admin-2").address], "governance replaced the admins");
     // After the period.
     await refused(
       ADMINS.bank,

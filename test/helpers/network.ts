@@ -91,7 +91,13 @@ export class TestNetwork {
       ...(o.governance ? { governance: o.governance } : {}),
     });
     const t = new TestNetwork(net);
-    await Promise.all(net.nodes.map((n) => t.startNode(n.name)));
+    const started = await Promise.allSettled(net.nodes.map((n) => t.startNode(n.name)));
+    const failed = started.find((s) => s.status === "rejected");
+    if (failed) {
+      // The caller never gets `t` to stop: stop the nodes that did start, or they keep the test process alive.
+      await t.stop();
+      throw failed.reason;
+    }
     return t;
   }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `urbis` command line. */
 import { Command, CommanderError, Option } from "commander";
+import { registerDid } from "./commands/did.js";
 import { registerGov } from "./commands/gov.js";
 import { registerInit } from "./commands/init-command.js";
 import { registerKeys } from "./commands/keys.js";
@@ -29,6 +30,7 @@ const tx = registerTx(program);
 const query = registerQuery(program);
 registerOrg(program, tx, query);
 registerGov(program, tx, query);
+registerDid(program, tx, query);
 registerStatus(program);
 registerTestnet(program);
 

@@ -2,7 +2,7 @@
  * What an engine offers the API server, CLI and tests. Both engines (solo and
  * CometBFT) implement it, so the API works unchanged against either.
  */
-import type { Event, TxResult } from "@urbis/state";
+import { type Event, type Permission, permissionLabel, type TxResult } from "@urbis/state";
 
 /** How long `submit` waits. */
 export type SubmitWait = "check" | "commit";
@@ -96,6 +96,39 @@ export interface QueryResult {
   proof?: Uint8Array;
 }
 
+/** Who may send one registered message type. */
+export interface MessagePermission {
+  type: string;
+  /** `anyone`, `member`, `governance` or `role:<name>` (see `permissionLabel`). */
+  permission: string;
+}
+
+/** What a node runs: its registered message types (sorted), query paths (sorted) and message permissions (by type). */
+export interface NodeDescription {
+  messages: string[];
+  queries: string[];
+  permissions: MessagePermission[];
+}
+
+/** The discovery methods an App may offer (UrbisApp has all three). */
+export interface DescribableApp {
+  messageTypes?(): string[];
+  queryPaths?(): string[];
+  messagePermissions?(): readonly { type: string; permission: Permission }[];
+}
+
+/**
+ * The description of `app` (empty lists for what it does not offer, or when
+ * there is no app yet), shared by both engines so they describe a node alike.
+ */
+export function describeApp(app: DescribableApp | undefined): NodeDescription {
+  const permissions = (app?.messagePermissions?.() ?? [])
+    .map((p) => ({ type: p.type, permission: permissionLabel(p.permission) }))
+    // Sorted here rather than trusted: the answer must not depend on an App's registration order.
+    .sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
+  return { messages: app?.messageTypes?.() ?? [], queries: app?.queryPaths?.() ?? [], permissions };
+}
+
 /** The engine-independent face of a running node. */
 export interface NodeService {
   status(): NodeStatus;
@@ -118,8 +151,8 @@ export interface NodeService {
    * live ones, in cursor order without gaps or duplicates. Returns an unsubscribe function.
    */
   subscribe(opts: { after?: string; fromHeight?: bigint }, onItem: (item: StreamItem) => void): () => void;
-  /** Registered message types and query paths, for discovery. */
-  describe(): { messages: string[]; queries: string[] };
+  /** Registered message types, query paths and message permissions, for discovery. */
+  describe(): NodeDescription;
   close(): Promise<void>;
 }
 

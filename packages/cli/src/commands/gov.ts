@@ -17,6 +17,7 @@ import {
   reinstateOrgMsg,
   removeOrgMsg,
   removeValidatorMsg,
+  replaceAdminsMsg,
   revokeDelegationMsg,
   scheduleUpgradeMsg,
   setValidatorPowerMsg,
@@ -128,6 +129,9 @@ export function registerGov(program: Command, tx: Command, query: Command): void
         }),
       ]),
     );
+  kind("org-replace-admins <id>", "replace an organization's admins when they cannot do it themselves")
+    .requiredOption("--admin <keyOrAddress...>", "the new admins (1 to 16)")
+    .action((id: string, o) => propose(o, [replaceAdminsMsg.wrap({ id, admins: (o.admin as string[]).map(addr) })]));
   for (const [name, msg, what] of [
     ["org-suspend", suspendOrgMsg, "suspend an organization (its members lose their permissions)"],
     ["org-reinstate", reinstateOrgMsg, "reinstate a suspended organization"],

@@ -140,11 +140,35 @@ async function submitOne(
 export function createHandlers(deps: HandlerDeps): ApiHandlers {
   const { node } = deps;
 
-  /** Runs a module query, turning a non-zero result into its registered error. */
-  const moduleQuery = (path: string, params: Record<string, string>, at: bigint) => {
+  /**
+   * Runs a module query, turning a non-zero result into its registered error
+   * (with `details`, since a query's own error loses its details on the way).
+   */
+  const moduleQuery = (path: string, params: Record<string, string>, at: bigint, details?: Record<string, unknown>) => {
     const r = node.query(path, utf8(JSON.stringify(params)), at, false);
-    if (r.code !== 0) throw resultError(r.code, r.codespace, r.log);
+    if (r.code !== 0) throw resultError(r.code, r.codespace, r.log, details);
     return { height: r.height, value: jsonOf(r.value) };
+  };
+
+  /**
+   * The answer of a typed module-query route: the module's JSON as it is. The
+   * route's response schema describes exactly what the module's protocol
+   * helper (organizationToJson, proposalToJson, …) writes, so the cast is
+   * sound and serialization drops nothing (checked in test/api-consortium.test.ts).
+   */
+  const typedQuery = <K extends RouteId>(
+    _route: K,
+    path: string,
+    params: Record<string, string>,
+    stateHeight: string | undefined,
+    details?: Record<string, unknown>,
+  ) => moduleQuery(path, params, height(stateHeight, "height"), details).value as RouteOutput<ApiRoutes[K]>;
+
+  /** A proposal id from a URL, refused as `api.invalid_request` beyond 2^64-1 (the schema bounds only its digits). */
+  const proposalId = (s: string): string => {
+    const id = parseU64(s);
+    if (id === undefined) throw ApiErrors.invalidRequest.create("id exceeds 2^64-1", { param: "id" });
+    return id.toString();
   };
 
   return {
@@ -268,13 +292,90 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
       return result;
     },
 
+    listOrganizations({ query }) {
+      const p: Record<string, string> = query.status === undefined ? {} : { status: query.status };
+      return typedQuery("listOrganizations", "/org/organizations", p, query.height);
+    },
+
+    getOrganization({ params, query }) {
+      const { id } = params;
+      return typedQuery("getOrganization", "/org/organization", { id }, query.height, { id });
+    },
+
+    listMembers({ params, query }) {
+      const { id } = params;
+      const p: Record<string, string> = { id };
+      if (query.after !== undefined) p.after = query.after;
+      if (query.limit !== undefined) p.limit = query.limit;
+      return typedQuery("listMembers", "/org/members", p, query.height, { id });
+    },
+
+    getMembership({ params, query }) {
+      const { address } = params;
+      if (!isAddress(address)) {
+        throw ApiErrors.invalidRequest.create(`${address} is not a valid urbis address (bad checksum or length)`, {
+          param: "address",
+        });
+      }
+      return typedQuery("getMembership", "/org/member", { address }, query.height);
+    },
+
+    listProposals({ query }) {
+      const p: Record<string, string> = query.status === undefined ? {} : { status: query.status };
+      return typedQuery("listProposals", "/gov/proposals", p, query.height);
+    },
+
+    getProposal({ params, query }) {
+      const id = proposalId(params.id);
+      return typedQuery("getProposal", "/gov/proposal", { id }, query.height, { id });
+    },
+
+    listVotes({ params, query }) {
+      const id = proposalId(params.id);
+      return typedQuery("listVotes", "/gov/votes", { id }, query.height, { id });
+    },
+
+    getTally({ params, query }) {
+      const id = proposalId(params.id);
+      return typedQuery("getTally", "/gov/tally", { id }, query.height, { id });
+    },
+
+    getGovParams({ query }) {
+      return typedQuery("getGovParams", "/gov/params", {}, query.height);
+    },
+
+    listRegulations({ query }) {
+      const p: Record<string, string> = query.topic === undefined ? {} : { topic: query.topic };
+      return typedQuery("listRegulations", "/gov/regulations", p, query.height);
+    },
+
+    getRegulation({ params, query }) {
+      const { topic } = params;
+      const p: Record<string, string> = { topic };
+      if (query.at !== undefined) {
+        const at = parseU64(query.at);
+        if (at === undefined) throw ApiErrors.invalidRequest.create("at exceeds 2^64-1", { param: "at" });
+        p.at = at.toString();
+      }
+      // The module's own error names the height it looked at; the details repeat the request's.
+      return typedQuery("getRegulation", "/gov/regulation", p, query.height, { topic, ...(p.at ? { at: p.at } : {}) });
+    },
+
+    getUpgradePlan({ query }) {
+      return typedQuery("getUpgradePlan", "/upgrade/plan", {}, query.height);
+    },
+
     getStatus() {
       return statusToJson(node.status(), node.ready());
     },
 
     describe() {
       const d = node.describe();
-      return { messages: [...d.messages], queries: [...d.queries] };
+      return {
+        messages: [...d.messages],
+        queries: [...d.queries],
+        permissions: d.permissions.map((p) => ({ type: p.type, permission: p.permission })),
+      };
     },
 
     stream({ query }, ctx) {

@@ -13,6 +13,8 @@ import { NodeErrors } from "../errors.js";
 import {
   type BlockRecord,
   committedSubmitResult,
+  describeApp,
+  type NodeDescription,
   type NodeService,
   type NodeStatus,
   type QueryResult,
@@ -439,8 +441,8 @@ export class CometEngine implements NodeService {
     sub.next = { height: last + 1n, index: 0 };
   }
 
-  describe(): { messages: string[]; queries: string[] } {
-    return { messages: this.app.messageTypes(), queries: this.app.queryPaths() };
+  describe(): NodeDescription {
+    return describeApp(this.app);
   }
 
   async close(): Promise<void> {

@@ -22,6 +22,8 @@ import {
   type BlockHeader,
   type BlockRecord,
   committedSubmitResult,
+  describeApp,
+  type NodeDescription,
   type NodeService,
   type NodeStatus,
   type QueryResult,
@@ -881,9 +883,9 @@ export class SoloEngine implements NodeService {
     return out;
   }
 
-  describe(): { messages: string[]; queries: string[] } {
-    const app = this.appInstance;
-    return { messages: app?.messageTypes?.() ?? [], queries: app?.queryPaths?.() ?? [] };
+  describe(): NodeDescription {
+    // Before start() there is no App: an empty description rather than an error.
+    return describeApp(this.appInstance);
   }
 
   // ---------------------------------------------------------------- lifecycle

@@ -27,6 +27,10 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   transactions: "Submit transactions and read committed ones.",
   blocks: "Committed blocks and the live stream.",
   state: "Accounts, module queries and provable raw state.",
+  consortium:
+    "The organizations of the consortium, their members and roles; governance proposals, votes, tallies, " +
+    "parameters and regulations; the scheduled software upgrade. Typed forms of the `org`, `gov` and `upgrade` " +
+    "module queries.",
   node: "Node status and discovery.",
   operations: "Health probes, metrics and this document.",
 };
@@ -45,9 +49,15 @@ function commonErrors(route: RouteDef): ErrorDef[] {
   return out;
 }
 
-/** Every error kind `route` may answer, unique, sorted by status then id. */
+/**
+ * Every error kind `route` may answer, unique, sorted by status then id. Kinds
+ * the route names by id (`stateErrors`) are looked up in `registered`; one not
+ * registered in this process (the SDK does not load the state machine) is left out.
+ */
 export function routeErrors(route: RouteDef, registered: readonly ErrorDef[] = registeredErrors()): ErrorDef[] {
-  const all = [...commonErrors(route), ...route.errors];
+  const byId = (id: string) => registered.find((d) => `${d.codespace}.${d.name}` === id);
+  const named = (route.stateErrors ?? []).map(byId).filter((d): d is ErrorDef => d !== undefined);
+  const all = [...commonErrors(route), ...route.errors, ...named];
   if (route.passthroughErrors) all.push(...registered.filter((d) => d.codespace !== "api"));
   const seen = new Map<string, ErrorDef>();
   for (const d of all) seen.set(`${d.codespace}/${d.code}`, d);

@@ -14,6 +14,8 @@
 import { type Static, type TSchema, Type } from "@sinclair/typebox";
 import type { ErrorDef } from "../errors.js";
 import { DidErrors } from "../modules/did/errors.js";
+import { GovErrors } from "../modules/gov/errors.js";
+import { OrgErrors } from "../modules/org/errors.js";
 import { ApiErrors } from "./errors.js";
 import {
   AccountWire,
@@ -21,11 +23,26 @@ import {
   BlockWire,
   DescribeWire,
   DidResolutionResultWire,
+  GovParamsWire,
   HashParam,
   HealthWire,
   HeightParam,
   MAX_STATE_KEY_BYTES,
+  MemberPageWire,
+  MembershipWire,
+  OrganizationListWire,
+  OrganizationWire,
+  OrgIdParam,
+  OrgStatusWire,
+  ProposalIdParam,
+  ProposalListWire,
+  ProposalStatusWire,
+  ProposalTallyWire,
+  ProposalVotesWire,
+  ProposalWire,
   QueryAnswerWire,
+  RegulationListWire,
+  RegulationWire,
   StateAnswerWire,
   StatusWire,
   StreamItemWire,
@@ -34,9 +51,14 @@ import {
   SubmitBatchResultWire,
   SubmitResultWire,
   SubmitTxBodyWire,
+  TopicParam,
   TxRecordWire,
   U64String,
+  UpgradePlanAnswerWire,
 } from "./wire.js";
+
+/** A registered error kind's id, `codespace.name` (e.g. `app.invalid_query`). */
+export type ErrorId = `${string}.${string}`;
 
 /** HTTP methods the API uses. */
 export type HttpMethod = "GET" | "POST";
@@ -73,6 +95,13 @@ export interface RouteDef {
   /** Error kinds this route answers by itself (beyond the ones every route can answer). */
   readonly errors: readonly ErrorDef[];
   /**
+   * More error kinds this route answers, by id (`codespace.name`): the kinds
+   * registered outside this browser-safe package (the App's `app.*`, which the
+   * state machine registers). {@link routeErrors} resolves them against the
+   * registry when the route is documented.
+   */
+  readonly stateErrors?: readonly ErrorId[];
+  /**
    * The route forwards errors of the state machine (transaction checks, module
    * and `app` errors) as they are registered; the OpenAPI document lists every
    * registered kind outside the `api` codespace for it.
@@ -87,7 +116,32 @@ export function defineRoute<const R extends RouteDef>(route: R): R {
   return route;
 }
 
-const Tags = { txs: "transactions", blocks: "blocks", state: "state", node: "node", ops: "operations" } as const;
+const Tags = {
+  txs: "transactions",
+  blocks: "blocks",
+  state: "state",
+  consortium: "consortium",
+  node: "node",
+  ops: "operations",
+} as const;
+
+/** `height` of a read route: the state version to read. */
+const StateHeight = Type.Optional(
+  Type.String({ ...HeightParam, description: "State height to read (default: the latest committed one)." }),
+);
+/** The query string of a consortium route: the state `height` and the route's own parameters. */
+function readQuery<P extends Record<string, TSchema>>(props: P, description?: string) {
+  return Type.Object(
+    { height: StateHeight, ...props },
+    { additionalProperties: false, ...(description === undefined ? {} : { description }) },
+  );
+}
+/**
+ * What every module-query route may answer besides its own kinds: a chain
+ * without the module (`app.unknown_query`), a height not stored
+ * (`app.height_unavailable`), parameters the module refuses (`app.invalid_query`).
+ */
+const QUERY_ERRORS = ["app.invalid_query", "app.unknown_query", "app.height_unavailable"] as const;
 
 /** Every route of the API, by id. */
 export const apiRoutes = {
@@ -255,6 +309,189 @@ export const apiRoutes = {
     ],
     passthroughErrors: true,
   }),
+  listOrganizations: defineRoute({
+    id: "listOrganizations",
+    method: "GET",
+    path: "/v1/orgs",
+    tag: Tags.consortium,
+    summary: "The consortium's organizations",
+    description:
+      "Runs the `org/organizations` query: every organization (or those with `status`) in id order, each with its " +
+      "member count.",
+    query: readQuery({ status: Type.Optional(OrgStatusWire) }),
+    response: { kind: "json", schema: OrganizationListWire },
+    errors: [],
+    stateErrors: QUERY_ERRORS,
+  }),
+  getOrganization: defineRoute({
+    id: "getOrganization",
+    method: "GET",
+    path: "/v1/orgs/{id}",
+    tag: Tags.consortium,
+    summary: "An organization, its member count and delegated roles",
+    description:
+      "Runs the `org/organization` query. An id that names no organization answers 404 " +
+      "`org.unknown_organization` with the id in `details.id`.",
+    params: Type.Object({ id: OrgIdParam }),
+    query: readQuery({}),
+    response: { kind: "json", schema: OrganizationWire },
+    errors: [OrgErrors.unknownOrganization],
+    stateErrors: QUERY_ERRORS,
+  }),
+  listMembers: defineRoute({
+    id: "listMembers",
+    method: "GET",
+    path: "/v1/orgs/{id}/members",
+    tag: Tags.consortium,
+    summary: "An organization's accounts, one page at a time",
+    description:
+      "Runs the `org/members` query: accounts in address byte order after `after`, at most `limit` (default 1000, " +
+      "at most 10000, beyond which `app.invalid_query`). When more follow, `next` is the `after` of the next page.",
+    params: Type.Object({ id: OrgIdParam }),
+    query: readQuery({
+      after: Type.Optional(Type.String({ ...AddressString, description: "Start strictly after this address." })),
+      limit: Type.Optional(
+        Type.String({ pattern: "^[1-9][0-9]{0,5}$", description: "Page size, 1 to 10000 (default 1000)." }),
+      ),
+    }),
+    response: { kind: "json", schema: MemberPageWire },
+    errors: [OrgErrors.unknownOrganization],
+    stateErrors: QUERY_ERRORS,
+  }),
+  getMembership: defineRoute({
+    id: "getMembership",
+    method: "GET",
+    path: "/v1/accounts/{address}/membership",
+    tag: Tags.consortium,
+    summary: "An account's organization, admin status and roles",
+    description:
+      "Runs the `org/member` query: the account's organization (null for none) and its status, whether the account " +
+      "is one of its admins, and the roles it holds now.",
+    params: Type.Object({ address: AddressString }),
+    query: readQuery({}),
+    response: { kind: "json", schema: MembershipWire },
+    errors: [],
+    stateErrors: QUERY_ERRORS,
+  }),
+  listProposals: defineRoute({
+    id: "listProposals",
+    method: "GET",
+    path: "/v1/gov/proposals",
+    tag: Tags.consortium,
+    summary: "Governance proposals",
+    description: "Runs the `gov/proposals` query: every proposal (or those with `status`) by id.",
+    query: readQuery({ status: Type.Optional(ProposalStatusWire) }),
+    response: { kind: "json", schema: ProposalListWire },
+    errors: [],
+    stateErrors: QUERY_ERRORS,
+  }),
+  getProposal: defineRoute({
+    id: "getProposal",
+    method: "GET",
+    path: "/v1/gov/proposals/{id}",
+    tag: Tags.consortium,
+    summary: "A governance proposal",
+    description:
+      "Runs the `gov/proposal` query. An id that names no proposal answers 404 `gov.unknown_proposal` with the id " +
+      "in `details.id`.",
+    params: Type.Object({ id: ProposalIdParam }),
+    query: readQuery({}),
+    response: { kind: "json", schema: ProposalWire },
+    errors: [GovErrors.unknownProposal],
+    stateErrors: QUERY_ERRORS,
+  }),
+  listVotes: defineRoute({
+    id: "listVotes",
+    method: "GET",
+    path: "/v1/gov/proposals/{id}/votes",
+    tag: Tags.consortium,
+    summary: "The organizations' votes on a proposal",
+    description: "Runs the `gov/votes` query: one vote per organization that voted, by organization id.",
+    params: Type.Object({ id: ProposalIdParam }),
+    query: readQuery({}),
+    response: { kind: "json", schema: ProposalVotesWire },
+    errors: [GovErrors.unknownProposal],
+    stateErrors: QUERY_ERRORS,
+  }),
+  getTally: defineRoute({
+    id: "getTally",
+    method: "GET",
+    path: "/v1/gov/proposals/{id}/tally",
+    tag: Tags.consortium,
+    summary: "A proposal's sector-weighted tally",
+    description:
+      "Runs the `gov/tally` query: the stored final tally once voting ended (`final: true`), else the live count " +
+      "over the organizations active at the state height.",
+    params: Type.Object({ id: ProposalIdParam }),
+    query: readQuery({}),
+    response: { kind: "json", schema: ProposalTallyWire },
+    errors: [GovErrors.unknownProposal],
+    stateErrors: QUERY_ERRORS,
+  }),
+  getGovParams: defineRoute({
+    id: "getGovParams",
+    method: "GET",
+    path: "/v1/gov/params",
+    tag: Tags.consortium,
+    summary: "Governance parameters",
+    description: "Runs the `gov/params` query: deposits, periods, quorum, threshold, veto and sector weights.",
+    query: readQuery({}),
+    response: { kind: "json", schema: GovParamsWire },
+    errors: [],
+    stateErrors: QUERY_ERRORS,
+  }),
+  listRegulations: defineRoute({
+    id: "listRegulations",
+    method: "GET",
+    path: "/v1/gov/regulations",
+    tag: Tags.consortium,
+    summary: "Every recorded regulation version",
+    description:
+      "Runs the `gov/regulations` query: every version (or those of `topic`) by topic, effective height and " +
+      "proposal id, including versions not yet in force.",
+    query: readQuery({ topic: Type.Optional(TopicParam) }),
+    response: { kind: "json", schema: RegulationListWire },
+    errors: [],
+    stateErrors: QUERY_ERRORS,
+  }),
+  getRegulation: defineRoute({
+    id: "getRegulation",
+    method: "GET",
+    path: "/v1/gov/regulations/{topic}",
+    tag: Tags.consortium,
+    summary: "The version of a regulation in force at a height",
+    description:
+      "Runs the `gov/regulation` query: the version of `topic` in force at block height `at` (default: the state " +
+      "height). `at` is a chain height and `height` the state version read, so the rule history, which lives in the " +
+      'latest state, answers "what was in force at H" with `at=H` alone. None in force answers 404 ' +
+      "`gov.no_regulation` with `details.topic` (and `details.at` when given).",
+    params: Type.Object({ topic: TopicParam }),
+    query: readQuery({
+      at: Type.Optional(
+        Type.String({
+          ...U64String,
+          description: "Block height at which the version is in force (default: `height`).",
+        }),
+      ),
+    }),
+    response: { kind: "json", schema: RegulationWire },
+    errors: [GovErrors.noRegulation],
+    stateErrors: QUERY_ERRORS,
+  }),
+  getUpgradePlan: defineRoute({
+    id: "getUpgradePlan",
+    method: "GET",
+    path: "/v1/upgrade/plan",
+    tag: Tags.consortium,
+    summary: "The scheduled software upgrade",
+    description:
+      "Runs the `upgrade/plan` query: the plan governance scheduled (every node stops at its height unless it runs " +
+      "software that implements it), or `plan: null`.",
+    query: readQuery({}),
+    response: { kind: "json", schema: UpgradePlanAnswerWire },
+    errors: [],
+    stateErrors: QUERY_ERRORS,
+  }),
   getStatus: defineRoute({
     id: "getStatus",
     method: "GET",
@@ -269,7 +506,10 @@ export const apiRoutes = {
     method: "GET",
     path: "/v1/describe",
     tag: Tags.node,
-    summary: "Registered message types and query paths",
+    summary: "Registered message types, query paths and message permissions",
+    description:
+      "`permissions` says who may send each message type: `anyone`, `member` (of an active organization), " +
+      "`governance` (only an executing proposal) or `role:<name>`.",
     response: { kind: "json", schema: DescribeWire },
     errors: [],
   }),

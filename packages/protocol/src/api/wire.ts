@@ -491,7 +491,10 @@ export const ProposalWire = Type.Object(
     summary: Type.String(),
     messages: Type.Array(
       Type.Object(
-        { type: Type.String(), value: Type.String({ pattern: BASE64_PATTERN, description: "Canonical bytes, base64." }) },
+        {
+          type: Type.String(),
+          value: Type.String({ pattern: BASE64_PATTERN, description: "Canonical bytes, base64." }),
+        },
         { title: "ProposalMessage" },
       ),
       { description: "What runs as the governance authority if it passes." },
@@ -536,7 +539,10 @@ export const VoteWire = Type.Object(
   { title: "Vote" },
 );
 /** Answer of `GET /v1/gov/proposals/{id}/votes`: votes by organization id. */
-export const ProposalVotesWire = Type.Object({ id: U64String, votes: Type.Array(VoteWire) }, { title: "ProposalVotes" });
+export const ProposalVotesWire = Type.Object(
+  { id: U64String, votes: Type.Array(VoteWire) },
+  { title: "ProposalVotes" },
+);
 /** Answer of `GET /v1/gov/proposals/{id}/tally`. */
 export const ProposalTallyWire = Type.Object(
   {
@@ -580,10 +586,7 @@ export const RegulationWire = Type.Object(
   { title: "Regulation" },
 );
 /** Answer of `GET /v1/gov/regulations`: versions by topic, effective height, proposal id. */
-export const RegulationListWire = Type.Object(
-  { regulations: Type.Array(RegulationWire) },
-  { title: "RegulationList" },
-);
+export const RegulationListWire = Type.Object({ regulations: Type.Array(RegulationWire) }, { title: "RegulationList" });
 /** Answer of `GET /v1/upgrade/plan`: the scheduled software upgrade, or null. */
 export const UpgradePlanAnswerWire = Type.Object(
   {

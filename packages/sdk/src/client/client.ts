@@ -4,7 +4,7 @@
  * over it — and the convenience methods below only adapt arguments (bytes,
  * bigints) before calling those.
  */
-import type { Address } from "@urbis/protocol";
+import type { Address, GovParamsJson, OrgStatus, ProposalJson, ProposalStatus, RegulationJson } from "@urbis/protocol";
 import {
   type AccountJson,
   type ApiRoutes,
@@ -13,7 +13,15 @@ import {
   bytesToBase64,
   type DescribeJson,
   type DidResolutionResultJson,
+  type MemberPageJson,
+  type MembershipJson,
+  type OrganizationDetailJson,
+  type OrganizationListJson,
+  type ProposalListJson,
+  type ProposalTallyJson,
+  type ProposalVotesJson,
   type QueryAnswerJson,
+  type RegulationListJson,
   type RouteDef,
   type RouteId,
   type RouteInput,
@@ -24,6 +32,7 @@ import {
   type SubmitResultJson,
   type TxRecordJson,
   toHex,
+  type UpgradePlanAnswerJson,
 } from "@urbis/protocol";
 import { type CallOptions, type ClientConfig, callRoute } from "./http.js";
 import { openStream, type StreamCallOptions, type UrbisStream } from "./sse.js";
@@ -79,6 +88,18 @@ export type HeightLike = bigint | number | string;
 
 function heightString(h: HeightLike): string {
   return typeof h === "string" ? h : BigInt(h).toString();
+}
+
+/** A proposal id as the API takes it. */
+export type ProposalIdLike = bigint | number | string;
+
+/** Options of a read: the state height to read (default: the latest committed one). */
+export type ReadOptions = CallOptions & { height?: HeightLike };
+
+/** Splits {@link ReadOptions} into the query's `height` and the call options. */
+function readOpts(opts: ReadOptions): { height: { height?: string }; call: CallOptions } {
+  const { height, ...call } = opts;
+  return { height: height === undefined ? {} : { height: heightString(height) }, call };
 }
 
 /** A typed client of an Urbis node's REST API. Browser-safe. */
@@ -149,7 +170,7 @@ export class UrbisClient {
     return this.api.getStatus({}, opts);
   }
 
-  /** Registered message types and query paths. */
+  /** Registered message types, query paths and who may send each message type. */
   describe(opts?: CallOptions): Promise<DescribeJson> {
     return this.api.describe({}, opts);
   }
@@ -206,6 +227,103 @@ export class UrbisClient {
       },
       call,
     );
+  }
+
+  /** The consortium's organizations in id order (only those with `status`, if given), with member counts. */
+  organizations(opts: ReadOptions & { status?: OrgStatus } = {}): Promise<OrganizationListJson> {
+    const { status, ...rest } = opts;
+    const { height, call } = readOpts(rest);
+    return this.api.listOrganizations({ query: { ...height, ...(status === undefined ? {} : { status }) } }, call);
+  }
+
+  /** An organization with its member count and delegated roles; an unknown id throws `org.unknown_organization`. */
+  organization(id: string, opts: ReadOptions = {}): Promise<OrganizationDetailJson> {
+    const { height, call } = readOpts(opts);
+    return this.api.getOrganization({ params: { id }, query: height }, call);
+  }
+
+  /**
+   * One page of an organization's accounts in address byte order: those after
+   * `after`, at most `limit` (default 1000). Pass the answer's `next` as
+   * `after` for the following page.
+   */
+  members(id: string, opts: ReadOptions & { after?: Address; limit?: number } = {}): Promise<MemberPageJson> {
+    const { after, limit, ...rest } = opts;
+    const { height, call } = readOpts(rest);
+    return this.api.listMembers(
+      {
+        params: { id },
+        query: {
+          ...height,
+          ...(after === undefined ? {} : { after }),
+          ...(limit === undefined ? {} : { limit: String(limit) }),
+        },
+      },
+      call,
+    );
+  }
+
+  /** An account's organization (null for none), whether it is an admin of it, and the roles it holds now. */
+  membership(address: Address, opts: ReadOptions = {}): Promise<MembershipJson> {
+    const { height, call } = readOpts(opts);
+    return this.api.getMembership({ params: { address }, query: height }, call);
+  }
+
+  /** Governance proposals by id (only those with `status`, if given). */
+  proposals(opts: ReadOptions & { status?: ProposalStatus } = {}): Promise<ProposalListJson> {
+    const { status, ...rest } = opts;
+    const { height, call } = readOpts(rest);
+    return this.api.listProposals({ query: { ...height, ...(status === undefined ? {} : { status }) } }, call);
+  }
+
+  /** A governance proposal; an unknown id throws `gov.unknown_proposal`. */
+  proposal(id: ProposalIdLike, opts: ReadOptions = {}): Promise<ProposalJson> {
+    const { height, call } = readOpts(opts);
+    return this.api.getProposal({ params: { id: heightString(id) }, query: height }, call);
+  }
+
+  /** The organizations' votes on a proposal, by organization id. */
+  votes(id: ProposalIdLike, opts: ReadOptions = {}): Promise<ProposalVotesJson> {
+    const { height, call } = readOpts(opts);
+    return this.api.listVotes({ params: { id: heightString(id) }, query: height }, call);
+  }
+
+  /** A proposal's tally: the final one once voting ended (`final: true`), else the live count. */
+  tally(id: ProposalIdLike, opts: ReadOptions = {}): Promise<ProposalTallyJson> {
+    const { height, call } = readOpts(opts);
+    return this.api.getTally({ params: { id: heightString(id) }, query: height }, call);
+  }
+
+  /** The governance parameters. */
+  govParams(opts: ReadOptions = {}): Promise<GovParamsJson> {
+    const { height, call } = readOpts(opts);
+    return this.api.getGovParams({ query: height }, call);
+  }
+
+  /** Every recorded regulation version (only those of `topic`, if given), in force or not yet. */
+  regulations(opts: ReadOptions & { topic?: string } = {}): Promise<RegulationListJson> {
+    const { topic, ...rest } = opts;
+    const { height, call } = readOpts(rest);
+    return this.api.listRegulations({ query: { ...height, ...(topic === undefined ? {} : { topic }) } }, call);
+  }
+
+  /**
+   * The version of regulation `topic` in force at block height `at` (default:
+   * the state height read); none in force throws `gov.no_regulation`.
+   */
+  regulation(topic: string, opts: ReadOptions & { at?: HeightLike } = {}): Promise<RegulationJson> {
+    const { at, ...rest } = opts;
+    const { height, call } = readOpts(rest);
+    return this.api.getRegulation(
+      { params: { topic }, query: { ...height, ...(at === undefined ? {} : { at: heightString(at) }) } },
+      call,
+    );
+  }
+
+  /** The scheduled software upgrade, or `plan: null`. */
+  upgradePlan(opts: ReadOptions = {}): Promise<UpgradePlanAnswerJson> {
+    const { height, call } = readOpts(opts);
+    return this.api.getUpgradePlan({ query: height }, call);
   }
 
   /** A raw state value, with its proof and the app hash it verifies against when `prove`. */

@@ -51,7 +51,7 @@ export const OrgErrors = {
     "org",
     11,
     "invalid_did",
-    "A DID is not did:urbis:<id> of at most 128 bytes (letters, digits, '.', '-', '_', ':').",
+    "A DID is not a canonical did:urbis identifier (did:urbis: followed by the base58btc of 16 bytes, the did module's rule).",
   ),
   /** A reason is empty, too long or has control characters. */
   invalidReason: registerError(

@@ -6,6 +6,7 @@ import { concatBytes, toHex, utf8 } from "../../bytes.js";
 import { type Codec, decode, encode } from "../../codec/index.js";
 import { publicKeyOf } from "../../crypto.js";
 import { registeredErrors, UrbisError } from "../../errors.js";
+import { DID_PREFIX, didIdOf, didOf, isDid } from "../did/types.js";
 import { OrgErrors } from "./errors.js";
 import {
   type AdmitOrgMsg,
@@ -136,6 +137,7 @@ describe("org message codecs", () => {
         "org/grant_role",
         "org/revoke_role",
         "org/update_params",
+        "org/replace_admins",
       ],
     );
   });
@@ -174,7 +176,7 @@ describe("org stateless validation", () => {
       "ok",
     );
     assert.equal(
-      codeOf(() => validateAdmitOrgMsg({ ...goodAdmit, validatorKey: vkey(3), did: "did:urbis:general-hospital" })),
+      codeOf(() => validateAdmitOrgMsg({ ...goodAdmit, validatorKey: vkey(3), did: didOf(vkey(3)) })),
       "ok",
     );
   });
@@ -201,6 +203,11 @@ describe("org stateless validation", () => {
       ["zero key", { validatorKey: new Uint8Array(32) }, "org.invalid_validator_key"],
       ["bad did", { did: "did:web:example.org" }, "org.invalid_did"],
       ["long did", { did: `did:urbis:${"a".repeat(119)}` }, "org.invalid_did"],
+      // Shapes the org module once took but the DID module never registers.
+      ["slug did", { did: "did:urbis:general-hospital" }, "org.invalid_did"],
+      ["short did", { did: "did:urbis:gh" }, "org.invalid_did"],
+      ["did with a fragment", { did: `${didOf(vkey(3))}#key-1` }, "org.invalid_did"],
+      ["non-canonical did", { did: `${DID_PREFIX}1${didIdOf(vkey(3))}` }, "org.invalid_did"],
     ];
     for (const [name, patch, id] of cases) {
       assert.equal(
@@ -212,6 +219,24 @@ describe("org stateless validation", () => {
     assert.equal(
       codeOf(() => validateAdmitOrgMsg({ ...goodAdmit, admins: Array.from({ length: 16 }, (_, i) => addr(i)) })),
       "ok",
+    );
+  });
+
+  it("takes a DID exactly when the DID module would, and refuses the rest as org.invalid_did", () => {
+    const base58 = fc.constantFrom(..."123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz0OIl:.-_#");
+    const candidate = fc.oneof(
+      fc.uint8Array({ minLength: 32, maxLength: 32 }).map((k) => didOf(k)),
+      fc.array(base58, { minLength: 0, maxLength: 24 }).map((cs) => `${DID_PREFIX}${cs.join("")}`),
+      fc.string({ maxLength: 40 }),
+    );
+    fc.assert(
+      fc.property(candidate, (did) => {
+        assert.equal(
+          codeOf(() => validateAdmitOrgMsg({ ...goodAdmit, did })),
+          isDid(did) ? "ok" : "org.invalid_did",
+        );
+      }),
+      { numRuns: 500 },
     );
   });
 
@@ -320,7 +345,7 @@ describe("org stateless validation", () => {
     const o: Organization = {
       ...goodAdmit,
       validatorKey: vkey(2),
-      did: "did:urbis:gh",
+      did: didOf(vkey(2)),
       status: "suspended",
       admittedAt: 1n,
       statusChangedAt: 5n,

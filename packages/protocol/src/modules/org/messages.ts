@@ -80,6 +80,12 @@ export const setAdminsMsgCodec = struct({ id: orgIdCodec, admins: adminsCodec })
 export type SetAdminsMsg = Infer<typeof setAdminsMsgCodec>;
 /** The `org/set_admins` message type. */
 export const setAdminsMsg: MessageType<SetAdminsMsg> = defineMessage("org/set_admins", setAdminsMsgCodec);
+/**
+ * `org/replace_admins` (governance only): the same change decided by the
+ * consortium, for an organization whose admins lost their keys or left —
+ * a proposal kind, where `org/set_admins` is an admin's own transaction.
+ */
+export const replaceAdminsMsg: MessageType<SetAdminsMsg> = defineMessage("org/replace_admins", setAdminsMsgCodec);
 
 /** Value of `org/grant_role` and `org/revoke_role`. */
 export const roleGrantMsgCodec = struct({ id: orgIdCodec, member: addressCodec, role: roleCodec });
@@ -114,6 +120,7 @@ export const ORG_MESSAGES = [
   grantRoleMsg,
   revokeRoleMsg,
   updateOrgParamsMsg,
+  replaceAdminsMsg,
 ] as const;
 
 /** Stateless checks of `org/admit`: id, name, sector name, admin list, and the validator key and DID if given. */

@@ -20,6 +20,7 @@ import {
   vec,
 } from "../../codec/index.js";
 import { CodecErrors } from "../../core-errors.js";
+import { isDid } from "../did/types.js";
 import { isValidatorKey, validatorKeyToBase64 } from "../validator/types.js";
 import { OrgErrors } from "./errors.js";
 
@@ -89,8 +90,6 @@ export type Organization = Infer<typeof organizationCodec>;
 export const MAX_REASON_BYTES = 256;
 /** Longest DID, in UTF-8 bytes. */
 export const MAX_DID_BYTES = 128;
-/** What every DID must match: `did:urbis:` and a method-specific id. */
-export const DID_PATTERN = /^did:urbis:[A-Za-z0-9._:-]{1,118}$/;
 /** Most entries of the `sectors` parameter. */
 export const MAX_SECTORS = 64;
 /** Most entries of the `roles` parameter. */
@@ -218,10 +217,15 @@ export function validateOrgValidatorKey(key: Uint8Array): void {
   }
 }
 
-/** Fails with `org.invalid_did` unless `did` matches {@link DID_PATTERN}. */
+/**
+ * Fails with `org.invalid_did` unless `did` is a canonical `did:urbis`
+ * identifier by the DID module's own rule ({@link isDid}), so an organization
+ * can only name a DID the DID module could register and resolve. The org
+ * module keeps its own error code: callers of `org/admit` see an `org.*` error.
+ */
 export function validateDid(did: string): void {
-  if (!DID_PATTERN.test(did)) {
-    throw OrgErrors.invalidDid.create(`${JSON.stringify(did.slice(0, 64))} is not a did:urbis identifier`);
+  if (!isDid(did)) {
+    throw OrgErrors.invalidDid.create(`${JSON.stringify(String(did).slice(0, 64))} is not a did:urbis identifier`);
   }
 }
 

@@ -27,7 +27,7 @@ const DOC: OrgGenesisJson = {
       admins: [addr(12), addr(11)],
       members: [addr(13), addr(14)],
       validatorKey: KEY,
-      did: "did:urbis:hospital",
+      did: "did:urbis:AsRnq81Yhewzrqq7B5ft1P",
       delegations: ["health.provider"],
       grants: [
         { member: addr(13), role: "health.provider" },

@@ -8,7 +8,7 @@
  *   "organizations": [{
  *     "id": "city-hall", "name": "City Hall", "sector": "government",
  *     "admins": ["urbis1…"], "members": ["urbis1…"],
- *     "validatorKey": "<padded base64 of 32 bytes>", "did": "did:urbis:city-hall",
+ *     "validatorKey": "<padded base64 of 32 bytes>", "did": "did:urbis:AsRnq81Yhewzrqq7B5ft1P",
  *     "delegations": ["health.provider"], "grants": [{ "member": "urbis1…", "role": "health.provider" }]
  *   }]
  * }

@@ -14,6 +14,7 @@ import {
   reinstateOrgMsg,
   removeMemberMsg,
   removeOrgMsg,
+  replaceAdminsMsg,
   revokeDelegationMsg,
   revokeRoleMsg,
   setAdminsMsg,
@@ -97,6 +98,7 @@ describe("org handlers: permissions", () => {
       "org/grant_role": "anyone",
       "org/revoke_role": "anyone",
       "org/update_params": "governance",
+      "org/replace_admins": "governance",
     });
   });
 });
@@ -388,6 +390,23 @@ describe("org queries", () => {
     assert.equal(
       code(() => q("org/roles", {})),
       "app.invalid_query",
+    );
+  });
+});
+
+describe("org/replace_admins", () => {
+  it("is a governance-only proposal kind that replaces the admins of an organization whose admins cannot act", () => {
+    const { mod, keeper, store, run, check } = setup();
+    const h = mod.messages.find((x) => x.msg.type === replaceAdminsMsg.type);
+    assert.equal(h?.permission.kind, "governance");
+    const events = run(GOV, replaceAdminsMsg.wrap({ id: "clinic", admins: [OTHER] }));
+    assert.equal(events[0]?.type, ORG_EVENTS.adminsChanged);
+    assert.deepEqual(keeper.organization(store, "clinic")?.admins, [OTHER]);
+    check();
+    refuses(
+      store,
+      () => run(GOV, replaceAdminsMsg.wrap({ id: "nowhere", admins: [OTHER] })),
+      "org.unknown_organization",
     );
   });
 });

@@ -7,6 +7,7 @@ import {
   reinstateOrgMsg,
   removeMemberMsg,
   removeOrgMsg,
+  replaceAdminsMsg,
   revokeDelegationMsg,
   revokeRoleMsg,
   setAdminsMsg,
@@ -79,6 +80,11 @@ export function orgHandlers(keeper: OrgKeeper): MessageHandler<unknown>[] {
       ctx.emit(memberRemovedEvent(m.id, m.member, ctx.signer, lost));
     }),
     handler(setAdminsMsg, ANYONE, validateSetAdminsMsg, (ctx, m) => {
+      const { previous, org } = keeper.setAdmins(ctx.store, ctx.signer, m.id, m.admins);
+      ctx.emit(adminsChangedEvent(m.id, ctx.signer, previous, org.admins));
+    }),
+    // The keeper lets the governance authority replace any organization's admins.
+    handler(replaceAdminsMsg, GOVERNANCE, validateSetAdminsMsg, (ctx, m) => {
       const { previous, org } = keeper.setAdmins(ctx.store, ctx.signer, m.id, m.admins);
       ctx.emit(adminsChangedEvent(m.id, ctx.signer, previous, org.admins));
     }),

@@ -141,7 +141,7 @@ describe("OrgKeeper reads", () => {
 describe("OrgKeeper admission and status", () => {
   it("admits an active organization whose sorted admins become its members", () => {
     const { keeper, store, check } = setup();
-    const o = keeper.admit(store, 9n, newOrg({ validatorKey: vkey(2), did: "did:urbis:water" }));
+    const o = keeper.admit(store, 9n, newOrg({ validatorKey: vkey(2), did: "did:urbis:AsRnq81Yhewzrqq7B5ft1P" }));
     assert.deepEqual(o.admins, sortAddresses([X1, X2]));
     assert.equal(o.status, "active");
     assert.equal(o.admittedAt, 9n);
