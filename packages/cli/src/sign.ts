@@ -32,10 +32,16 @@ export function resolveAddress(home: string, nameOrAddress: string): string {
 
 /**
  * Signs `messages` with the --from key (sequence and chain id from the node),
- * submits them, prints the result, and sets exit code `rejected` when the
- * chain refused them.
+ * submits them, prints the result (with `extra` fields first, so `--json`
+ * output stays one document), and sets exit code `rejected` when the chain
+ * refused them.
  */
-export async function signAndSubmit(program: Command, o: Record<string, string>, messages: Msg[]): Promise<void> {
+export async function signAndSubmit(
+  program: Command,
+  o: Record<string, string>,
+  messages: Msg[],
+  extra: Record<string, string> = {},
+): Promise<void> {
   const g = program.opts();
   const home = homeOf(program);
   const client = connect(g.node, home);
@@ -54,6 +60,6 @@ export async function signAndSubmit(program: Command, o: Record<string, string>,
     Boolean(g.json),
     client.submit(signed.bytes, o.wait),
   );
-  print(r, g.json);
+  print({ ...extra, ...r }, g.json);
   if (r.code !== 0) process.exitCode = EXIT.rejected;
 }

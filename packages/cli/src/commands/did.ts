@@ -9,7 +9,6 @@
  */
 import { existsSync } from "node:fs";
 import {
-  buildTx,
   type CreateDidMsg,
   createDidMsg,
   DID_KINDS,
@@ -29,7 +28,6 @@ import {
   fromHex,
   isDid,
   isEd25519VerificationKey,
-  type Msg,
   parseDidVersionSelector,
   toHex,
   type UpdateDidMsg,
@@ -41,10 +39,8 @@ import {
 } from "@urbis/sdk";
 import type { Command } from "commander";
 import { connect } from "../client.js";
-import { homePaths, listKeys, openKey, readConfig, readKeyFile } from "../home.js";
+import { homePaths, listKeys, readConfig, readKeyFile } from "../home.js";
 import { CliError, EXIT, print } from "../output.js";
-import { getPassphrase } from "../passphrase.js";
-import { withProgress } from "../progress.js";
 import { homeOf, signAndSubmit, txOptions } from "../sign.js";
 
 /** Fragment of the key agreement key `tx did create --key-agreement` adds. */
@@ -171,31 +167,6 @@ export function registerDid(program: Command, tx: Command, query: Command): void
     await signAndSubmit(program, o, [updateDidMsg.wrap(m)]);
   }
 
-  /**
-   * {@link signAndSubmit}, printing `extra` (the new DID) with the result so
-   * `--json` output stays one document.
-   */
-  async function submitWith(o: Record<string, string>, messages: Msg[], extra: Record<string, string>): Promise<void> {
-    if (o.wait !== "check" && o.wait !== "commit") throw new CliError("--wait must be check or commit", EXIT.usage);
-    const c = client();
-    const key = await openKey(home(), o.from as string, await getPassphrase(o));
-    const [status, account] = await Promise.all([c.status(), c.account(key.address)]);
-    const signed = buildTx(key, {
-      chainId: status.chainId,
-      sequence: BigInt(account.sequence),
-      messages,
-      memo: o.memo ?? "",
-      ...(o.expires ? { expiresAtHeight: BigInt(o.expires) } : {}),
-    });
-    const r = await withProgress(
-      o.wait === "commit" ? "waiting for the block" : "checking",
-      Boolean(g().json),
-      c.submit(signed.bytes, o.wait),
-    );
-    print({ ...extra, ...r }, g().json);
-    if (r.code !== 0) process.exitCode = EXIT.rejected;
-  }
-
   const collect = (v: string, prev: string[] = []) => [...prev, v];
 
   txOptions(did.command("create"))
@@ -229,7 +200,7 @@ export function registerDid(program: Command, tx: Command, query: Command): void
         keyAgreement,
       };
       validateCreateDidMsg(m);
-      await submitWith(o, [createDidMsg.wrap(m)], { did: didOf(publicKey) });
+      await signAndSubmit(program, o, [createDidMsg.wrap(m)], { did: didOf(publicKey) });
     });
 
   txOptions(did.command("rotate-key <did>"))
