@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { spawnNode } from "../node-process.js";
 import { print } from "../output.js";
 import { createNetwork, type Network, type NetworkNode, readNetwork } from "../testnet.js";
+import { governanceOverrides } from "./init.js";
 
 interface Running {
   node: NetworkNode;
@@ -60,6 +61,12 @@ export function registerTestnet(program: Command): void {
       26600,
     )
     .option("--timeout-commit <ms>", "CometBFT timeout_commit (new networks)", (v) => Number.parseInt(v, 10), 1000)
+    .option("--voting-period <seconds>", "governance voting period in seconds (new networks; default 3 days)", (v) =>
+      Number(v),
+    )
+    .option("--deposit-period <seconds>", "governance deposit period in seconds (new networks; default 2 days)", (v) =>
+      Number(v),
+    )
     .option("--no-start", "only create the network folder")
     .action(async (o) => {
       const json = Boolean(program.opts().json);
@@ -73,6 +80,7 @@ export function registerTestnet(program: Command): void {
           validators: o.validators,
           basePort: o.basePort,
           timeoutCommitMs: o.timeoutCommit,
+          governance: governanceOverrides(o),
         });
       }
       if (!o.start) {
