@@ -8,12 +8,9 @@
  * objects answer 404 with their registered code; `/v1/describe` says who may
  * send each message type.
  */
+
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { type ApiServer, createApiServer, type SoloEngine, startSoloNode } from "@urbis/node";
 import {
   ApiErrors,
   addMemberMsg,
@@ -47,11 +44,12 @@ import {
   type VoteJson,
   voteMsg,
 } from "@urbis/protocol";
-import { buildTx, UrbisApiError, UrbisClient } from "@urbis/sdk";
+import { buildTx, UrbisApiError, type UrbisClient } from "@urbis/sdk";
 import { AppErrors } from "@urbis/state";
 import { Ajv } from "ajv";
 import { DEMO_ORGANIZATIONS, demoGenesisSpec, demoKey } from "../packages/cli/src/demo.js";
 import { buildGenesis } from "../packages/cli/src/genesis.js";
+import { type ApiNode, startApiNode, stopApiNode } from "./helpers/api-node.js";
 
 const CHAIN_ID = "urbis-consortium-test";
 /** Long enough for the reads "during voting" on a slow machine, short enough to wait for the outcome. */
@@ -97,9 +95,7 @@ function assertExact(route: RouteDef, answer: unknown): void {
 }
 
 describe("consortium routes against a solo node with the demo genesis", { timeout: 120_000 }, () => {
-  let dir = "";
-  let node: SoloEngine;
-  let api: ApiServer;
+  let fixture: ApiNode | undefined;
   let url = "";
   let client: UrbisClient;
   let proposalId = "";
@@ -163,36 +159,15 @@ describe("consortium routes against a solo node with the demo genesis", { timeou
   }
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), "urbis-consortium-"));
     const genesis = buildGenesis(
       demoGenesisSpec(CHAIN_ID, { votingPeriodMs: VOTING_PERIOD_MS, depositPeriodMs: VOTING_PERIOD_MS }),
     );
-    node = await startSoloNode({
-      home: dir,
-      genesis,
-      blockIntervalMs: 20,
-      noSync: true,
-      verifierWorkers: 0,
-      onFatal: (e) => {
-        throw e;
-      },
-    });
-    api = await createApiServer({
-      node,
-      logger: false,
-      bodyLimit: 256 * 1024,
-      rateLimit: { perClientPerSecond: 100_000 },
-      engineMetrics: node.metrics,
-      processMetrics: false,
-    });
-    url = await api.listen({ host: "127.0.0.1", port: 0 });
-    client = new UrbisClient({ baseUrl: url, timeoutMs: 20_000 });
+    fixture = await startApiNode(genesis, { blockIntervalMs: 20, prefix: "urbis-consortium-" });
+    ({ url, client } = fixture);
   });
 
   after(async () => {
-    await api?.close();
-    await node?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await stopApiNode(fixture);
   });
 
   test("the wire schemas' types are the protocol's JSON types", () => {

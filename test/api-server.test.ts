@@ -5,11 +5,9 @@
  * never a 500.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
-import { type ApiServer, createApiServer, NodeErrors, type SoloEngine, startSoloNode } from "@urbis/node";
+import { NodeErrors } from "@urbis/node";
 import {
   ApiErrors,
   base64ToBytes,
@@ -22,54 +20,22 @@ import {
   toHex,
   verifyProof,
 } from "@urbis/protocol";
-import { isError, UrbisApiError, UrbisClient } from "@urbis/sdk";
+import { isError, UrbisApiError } from "@urbis/sdk";
 import { accountKey } from "@urbis/state";
 import fc from "fast-check";
+import { type ApiNode, startApiNode, stopApiNode } from "./helpers/api-node.js";
 import { TEST_DENOM, type TestAccount, testAccounts, testGenesis, transferTx } from "./helpers/solo-chain.js";
 
-interface Fixture {
-  dir: string;
-  node: SoloEngine;
-  api: ApiServer;
-  url: string;
-  client: UrbisClient;
-}
+type Fixture = ApiNode;
 
-async function startFixture(
+function startFixture(
   accounts: TestAccount[],
   apiOpts: { perSecond?: number; bodyLimit?: number; blockIntervalMs?: number; verifierWorkers?: number } = {},
-) {
-  const dir = mkdtempSync(join(tmpdir(), "urbis-api-"));
-  const node = await startSoloNode({
-    home: dir,
-    genesis: testGenesis({ accounts }),
-    blockIntervalMs: apiOpts.blockIntervalMs ?? 10,
-    noSync: true,
-    verifierWorkers: apiOpts.verifierWorkers ?? 0,
-    onFatal: (e) => {
-      throw e;
-    },
-  });
-  const api = await createApiServer({
-    node,
-    logger: false,
-    bodyLimit: apiOpts.bodyLimit ?? 256 * 1024,
-    rateLimit: { perClientPerSecond: apiOpts.perSecond ?? 100_000 },
-    stream: { heartbeatMs: 100, retryMs: 20 },
-    engineMetrics: node.metrics,
-    processMetrics: false,
-  });
-  const url = await api.listen({ host: "127.0.0.1", port: 0 });
-  const client = new UrbisClient({ baseUrl: url, timeoutMs: 20_000 });
-  return { dir, node, api, url, client } satisfies Fixture;
+): Promise<Fixture> {
+  return startApiNode(testGenesis({ accounts }), apiOpts);
 }
 
-async function stopFixture(f: Fixture | undefined): Promise<void> {
-  if (!f) return;
-  await f.api.close();
-  await f.node.close();
-  rmSync(f.dir, { recursive: true, force: true });
-}
+const stopFixture = stopApiNode;
 
 /** A raw request; returns status, headers and the parsed JSON body (or text). */
 async function raw(

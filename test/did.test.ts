@@ -5,12 +5,9 @@
  * proofs of the stored records) and through `GET /v1/dids/{did}` — which must
  * agree. Refusals carry their `did.*` code and leave resolution unchanged.
  */
+
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { type ApiServer, createApiServer, type SoloEngine, startSoloNode } from "@urbis/node";
 import {
   addressOf,
   createDidMessage,
@@ -31,6 +28,7 @@ import {
 } from "@urbis/protocol";
 import { getUrbisResolver, UrbisApiError, UrbisClient } from "@urbis/sdk";
 import { Resolver } from "did-resolver";
+import { type ApiNode, startApiNode, stopApiNode } from "./helpers/api-node.js";
 import { TEST_CHAIN_ID, testAccounts, testGenesis } from "./helpers/solo-chain.js";
 
 interface Signer {
@@ -50,9 +48,7 @@ describe("did:urbis against a solo node", () => {
   const [alice, org, mallory] = testAccounts(3);
   const alice2 = freshKey("alice-rotated");
   const device = freshKey("device");
-  let dir = "";
-  let node: SoloEngine;
-  let api: ApiServer;
+  let fixture: ApiNode | undefined;
   let url = "";
   let client: UrbisClient;
   let resolver: Resolver;
@@ -106,34 +102,16 @@ describe("did:urbis against a solo node", () => {
   }
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), "urbis-did-"));
-    node = await startSoloNode({
-      home: dir,
-      genesis: testGenesis({ accounts: testAccounts(3) }),
+    fixture = await startApiNode(testGenesis({ accounts: testAccounts(3) }), {
       blockIntervalMs: 10,
-      noSync: true,
-      verifierWorkers: 0,
-      onFatal: (e) => {
-        throw e;
-      },
+      prefix: "urbis-did-",
     });
-    api = await createApiServer({
-      node,
-      logger: false,
-      bodyLimit: 256 * 1024,
-      rateLimit: { perClientPerSecond: 100_000 },
-      engineMetrics: node.metrics,
-      processMetrics: false,
-    });
-    url = await api.listen({ host: "127.0.0.1", port: 0 });
-    client = new UrbisClient({ baseUrl: url, timeoutMs: 20_000 });
+    ({ url, client } = fixture);
     resolver = new Resolver(getUrbisResolver(client));
   });
 
   after(async () => {
-    await api?.close();
-    await node?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await stopApiNode(fixture);
   });
 
   test("the node runs the did module", async () => {
