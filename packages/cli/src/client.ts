@@ -3,14 +3,19 @@ import { existsSync } from "node:fs";
 import { UrbisClient, verifyStateAnswer } from "@urbis/sdk";
 import { homePaths, readConfig } from "./home.js";
 
-/** Connects to --node, or to the API address in the home's config, or to the default. */
-export function connect(nodeUrl: string | undefined, home: string) {
+/** The SDK client of --node, or of the API address in the home's config, or of the default. */
+export function sdkClient(nodeUrl: string | undefined, home: string): UrbisClient {
   let url = nodeUrl;
   if (!url && existsSync(homePaths(home).config)) {
     const c = readConfig(home);
     url = `http://${c.api.host === "0.0.0.0" ? "127.0.0.1" : c.api.host}:${c.api.port}`;
   }
-  const client = new UrbisClient({ baseUrl: url ?? "http://127.0.0.1:8680" });
+  return new UrbisClient({ baseUrl: url ?? "http://127.0.0.1:8680" });
+}
+
+/** Connects to --node, or to the API address in the home's config, or to the default. */
+export function connect(nodeUrl: string | undefined, home: string) {
+  const client = sdkClient(nodeUrl, home);
   return {
     status: () => client.status(),
     account: (address: string) => client.account(address),

@@ -1,13 +1,3 @@
-/**
- * `urbis tx did …` and `urbis query did …`: `did:urbis` identifiers from the
- * command line. Every update reads the DID's current record first (through a
- * state read whose Merkle proof is checked here), changes one part of it and
- * sends the whole document back as `did/update` at that record's version, so
- * a concurrent change makes it fail with `did.version_mismatch` instead of
- * being overwritten. The rules of docs/did-method.md are checked before
- * signing, with the same `did.*` errors the chain would answer.
- */
-import { existsSync } from "node:fs";
 import {
   type CreateDidMsg,
   createDidMsg,
@@ -31,15 +21,15 @@ import {
   parseDidVersionSelector,
   toHex,
   type UpdateDidMsg,
-  UrbisClient,
+  type UrbisClient,
   updateDidMsg,
   validateCreateDidMsg,
   validateDeactivateDidMsg,
   validateUpdateDidMsg,
 } from "@urbis/sdk";
 import type { Command } from "commander";
-import { connect } from "../client.js";
-import { homePaths, listKeys, readConfig, readKeyFile } from "../home.js";
+import { connect, sdkClient } from "../client.js";
+import { listKeys, readKeyFile } from "../home.js";
 import { CliError, EXIT, print } from "../output.js";
 import { homeOf, signAndSubmit, txOptions } from "../sign.js";
 
@@ -262,15 +252,7 @@ export function registerDid(program: Command, tx: Command, query: Command): void
       await signAndSubmit(program, o, [deactivateDidMsg.wrap(m)]);
     });
 
-  /** The SDK client: DID resolution uses its `GET /v1/dids/{did}` call, which `connect()` does not wrap. */
-  function api(): UrbisClient {
-    let url: string | undefined = g().node;
-    if (!url && existsSync(homePaths(home()).config)) {
-      const c = readConfig(home());
-      url = `http://${c.api.host === "0.0.0.0" ? "127.0.0.1" : c.api.host}:${c.api.port}`;
-    }
-    return new UrbisClient({ baseUrl: url ?? "http://127.0.0.1:8680" });
-  }
+  const api = (): UrbisClient => sdkClient(g().node, home());
 
   query
     .command("did <did>")
