@@ -13,7 +13,7 @@ import {
   updateOrgParamsMsg,
   updateValidatorParamsMsg,
 } from "@urbis/sdk";
-import { authModule, bankModule, govModule, orgModule } from "@urbis/state";
+import { AppErrors, authModule, bankModule, JsonReader, parseGovParams, parseOrgGenesis } from "@urbis/state";
 import { CliError, EXIT } from "./output.js";
 
 /** Modules whose parameters governance can change. */
@@ -51,12 +51,11 @@ export function paramsUpdateMsg(module: string, current: unknown, changes: Recor
       case "bank":
         return updateBankParamsMsg.wrap({ params: bankModule().genesis.parse({ params: merged }).params });
       case "org":
-        return updateOrgParamsMsg.wrap({ params: orgModule().genesis.parse({ params: merged }).params });
-      case "gov": {
-        const org = orgModule();
-        const gov = govModule({ orgs: org.keeper, bank: bankModule().keeper });
-        return updateGovParamsMsg.wrap({ params: gov.genesis.parse({ params: merged }).params });
-      }
+        return updateOrgParamsMsg.wrap({ params: parseOrgGenesis({ params: merged }).params });
+      case "gov":
+        return updateGovParamsMsg.wrap({
+          params: parseGovParams(new JsonReader(AppErrors.invalidGenesis, "gov"), merged),
+        });
       case "validator": {
         const f = merged.maxChangeFraction as { numerator?: unknown; denominator?: unknown } | undefined;
         if (!f || !/^\d+$/.test(String(f.numerator)) || !/^\d+$/.test(String(f.denominator))) {
