@@ -93,3 +93,15 @@ export function keyBytes(s: string): Uint8Array {
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
   return out;
 }
+
+/** 8-byte big-endian form of a u64: store keys with it sort in numeric order. */
+export function be64(n: bigint): Uint8Array {
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setBigUint64(0, n);
+  return out;
+}
+
+/** The u64 of 8 big-endian bytes at `offset` (inverse of {@link be64}). */
+export function readBe64(b: Uint8Array, offset: number): bigint {
+  return new DataView(b.buffer, b.byteOffset, b.byteLength).getBigUint64(offset);
+}

@@ -1,9 +1,9 @@
 /** Invariants of the governance module, checked at genesis and every `invariantPeriod` blocks. */
-import { GOVERNANCE_ADDRESS, holdsDeposits, prefixEnd } from "@urbis/protocol";
+import { GOVERNANCE_ADDRESS, holdsDeposits, prefixEnd, readBe64 } from "@urbis/protocol";
 import type { Invariant } from "../../framework/module.js";
 import type { BankView } from "../bank/keeper.js";
 import { type GovView, pendingDeadline } from "./keeper.js";
-import { GOV_QUEUE_PREFIX, GOV_VOTE_PREFIX, parseQueueKey, readGovBe64 } from "./keys.js";
+import { GOV_QUEUE_PREFIX, GOV_VOTE_PREFIX, parseQueueKey } from "./keys.js";
 
 /**
  * `escrow`: every proposal's deposits add up to its `totalDeposit`, and for
@@ -61,7 +61,7 @@ export function queueInvariant(keeper: GovView): Invariant {
       }
       if (entries !== pending) return `${pending} proposals are pending but the queue has ${entries} entries`;
       for (const [k] of ctx.store.iterate(GOV_VOTE_PREFIX, prefixEnd(GOV_VOTE_PREFIX))) {
-        const id = readGovBe64(k, GOV_VOTE_PREFIX.length);
+        const id = readBe64(k, GOV_VOTE_PREFIX.length);
         const p = keeper.proposal(ctx.store, id);
         if (!p || p.votingStartMs === undefined) return `a vote exists on proposal ${id}, which never opened voting`;
       }

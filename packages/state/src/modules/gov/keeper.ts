@@ -26,6 +26,7 @@
  */
 import {
   type Address,
+  be64,
   concatBytes,
   DEFAULT_GOV_PARAMS,
   decode,
@@ -83,7 +84,6 @@ import {
   GOV_PROPOSAL_PREFIX,
   GOV_QUEUE_PREFIX,
   GOV_REGULATION_PREFIX,
-  govBe64,
   parseDepositKey,
   parseQueueKey,
   proposalDepositsPrefix,
@@ -249,7 +249,7 @@ export class GovKeeper implements GovView {
   regulationAt(store: KVRead, topic: string, height: bigint): Regulation | undefined {
     const prefix = topicPrefix(topic);
     // Keys below prefix ‖ (height + 1) are exactly the versions effective at or before `height`.
-    const end = height >= MAX_U64 ? prefixEnd(prefix) : concatBytes(prefix, govBe64(height + 1n));
+    const end = height >= MAX_U64 ? prefixEnd(prefix) : concatBytes(prefix, be64(height + 1n));
     for (const [, v] of store.iterate(prefix, end, true)) return decode(regulationCodec, v);
     return undefined;
   }
@@ -514,7 +514,7 @@ export class GovKeeper implements GovView {
     const now = ctx.block.timeMs;
     const due: { dueMs: bigint; id: bigint }[] = [];
     // Keys below prefix ‖ (now + 1) are exactly the deadlines at or before `now`.
-    const end = concatBytes(GOV_QUEUE_PREFIX, govBe64(now + 1n));
+    const end = concatBytes(GOV_QUEUE_PREFIX, be64(now + 1n));
     for (const [k] of ctx.store.iterate(GOV_QUEUE_PREFIX, end)) due.push(parseQueueKey(k));
     for (const { dueMs, id } of due) {
       ctx.store.delete(queueKey(dueMs, id));

@@ -5,7 +5,16 @@
  * proposal id. Variable-length parts (organization ids, topics) come last or
  * are followed by a `/` they cannot contain.
  */
-import { ADDRESS_LENGTH, concatBytes, decodeAddress, encodeAddress, fromUtf8, utf8 } from "@urbis/protocol";
+import {
+  ADDRESS_LENGTH,
+  be64,
+  concatBytes,
+  decodeAddress,
+  encodeAddress,
+  fromUtf8,
+  readBe64,
+  utf8,
+} from "@urbis/protocol";
 
 /** Every governance key starts with this prefix. */
 export const GOV_PREFIX = utf8("gov/");
@@ -31,37 +40,25 @@ export const GOV_DEPOSIT_PREFIX = utf8("gov/deposit/");
  */
 export const GOV_REGULATION_PREFIX = utf8("gov/regulation/");
 
-/** 8-byte big-endian form of a u64. */
-export function govBe64(n: bigint): Uint8Array {
-  const out = new Uint8Array(8);
-  new DataView(out.buffer).setBigUint64(0, n);
-  return out;
-}
-
-/** The u64 of 8 big-endian bytes at `offset`. */
-export function readGovBe64(b: Uint8Array, offset: number): bigint {
-  return new DataView(b.buffer, b.byteOffset, b.byteLength).getBigUint64(offset);
-}
-
 /** Key of one proposal. */
 export function proposalKey(id: bigint): Uint8Array {
-  return concatBytes(GOV_PROPOSAL_PREFIX, govBe64(id));
+  return concatBytes(GOV_PROPOSAL_PREFIX, be64(id));
 }
 
 /** Key of one due-queue entry. */
 export function queueKey(dueMs: bigint, id: bigint): Uint8Array {
-  return concatBytes(GOV_QUEUE_PREFIX, govBe64(dueMs), govBe64(id));
+  return concatBytes(GOV_QUEUE_PREFIX, be64(dueMs), be64(id));
 }
 
 /** Deadline and proposal id of a full queue key (inverse of {@link queueKey}). */
 export function parseQueueKey(key: Uint8Array): { dueMs: bigint; id: bigint } {
   const s = GOV_QUEUE_PREFIX.length;
-  return { dueMs: readGovBe64(key, s), id: readGovBe64(key, s + 8) };
+  return { dueMs: readBe64(key, s), id: readBe64(key, s + 8) };
 }
 
 /** Prefix of every vote on one proposal. */
 export function proposalVotesPrefix(id: bigint): Uint8Array {
-  return concatBytes(GOV_VOTE_PREFIX, govBe64(id));
+  return concatBytes(GOV_VOTE_PREFIX, be64(id));
 }
 
 /** Key of one organization's vote on one proposal. */
@@ -71,7 +68,7 @@ export function voteKey(id: bigint, org: string): Uint8Array {
 
 /** Prefix of every deposit on one proposal. */
 export function proposalDepositsPrefix(id: bigint): Uint8Array {
-  return concatBytes(GOV_DEPOSIT_PREFIX, govBe64(id));
+  return concatBytes(GOV_DEPOSIT_PREFIX, be64(id));
 }
 
 /** Key of one depositor's deposits on one proposal. */
@@ -82,7 +79,7 @@ export function depositKey(id: bigint, depositor: string): Uint8Array {
 /** Proposal id and depositor of a full deposit key (inverse of {@link depositKey}). */
 export function parseDepositKey(key: Uint8Array): { id: bigint; depositor: string } {
   const s = GOV_DEPOSIT_PREFIX.length;
-  return { id: readGovBe64(key, s), depositor: encodeAddress(key.subarray(s + 8, s + 8 + ADDRESS_LENGTH)) };
+  return { id: readBe64(key, s), depositor: encodeAddress(key.subarray(s + 8, s + 8 + ADDRESS_LENGTH)) };
 }
 
 /** Prefix of every version of one regulation topic. */
@@ -92,7 +89,7 @@ export function topicPrefix(topic: string): Uint8Array {
 
 /** Key of one regulation version. */
 export function regulationKey(topic: string, effectiveHeight: bigint, proposalId: bigint): Uint8Array {
-  return concatBytes(topicPrefix(topic), govBe64(effectiveHeight), utf8("/"), govBe64(proposalId));
+  return concatBytes(topicPrefix(topic), be64(effectiveHeight), utf8("/"), be64(proposalId));
 }
 
 /** Topic, effective height and proposal id of a full regulation key (inverse of {@link regulationKey}). */
@@ -101,7 +98,7 @@ export function parseRegulationKey(key: Uint8Array): { topic: string; effectiveH
   const topicEnd = rest.length - 18; // "/" + 8 bytes + "/" + 8 bytes
   return {
     topic: fromUtf8(rest.subarray(0, topicEnd)),
-    effectiveHeight: readGovBe64(rest, topicEnd + 1),
-    proposalId: readGovBe64(rest, topicEnd + 10),
+    effectiveHeight: readBe64(rest, topicEnd + 1),
+    proposalId: readBe64(rest, topicEnd + 10),
   };
 }
