@@ -10,31 +10,24 @@
 import assert from "node:assert/strict";
 import {
   type Address,
-  addressOf,
   DEFAULT_MAX_CHANGE_FRACTION,
-  encodeTx,
-  fromUtf8,
   type GovParams,
-  hasPrefix,
   type Msg,
   publicKeyOf,
-  signTx,
   submitProposalMsg,
   TREASURY_ADDRESS,
   toHex,
   UrbisError,
-  utf8,
   type ValidatorParams,
   type VoteOption,
   voteMsg,
 } from "@urbis/protocol";
-import { UrbisApp } from "../../app/app.js";
 import { MessageRouter } from "../../app/router.js";
-import type { FinalizeBlockResponse, TxResult } from "../../app/types.js";
 import type { Context, TxContext } from "../../framework/context.js";
 import type { Event } from "../../framework/events.js";
 import type { Module } from "../../framework/module.js";
 import { CacheStore, MemoryStore } from "../../framework/store.js";
+import { account, type ChainResume, type Key, TestAppChain } from "../../testing/app-chain.js";
 import { TestCommitStore } from "../../testing/commit-store.js";
 import { authModule } from "../auth/module.js";
 import { bankModule } from "../bank/module.js";
@@ -50,20 +43,6 @@ export const DENOM = "ucity";
 export const T0 = 1_700_000_000_000n;
 /** One hour in ms. */
 export const HOUR = 3_600_000n;
-
-/** A test account. */
-export interface Key {
-  sk: Uint8Array;
-  pk: Uint8Array;
-  addr: Address;
-}
-
-/** A deterministic test account. */
-export function account(n: number): Key {
-  const sk = new Uint8Array(32).fill(n);
-  const pk = publicKeyOf(sk);
-  return { sk, pk, addr: addressOf(pk) };
-}
 
 /** Accounts of the consortium. */
 export const K = {
@@ -322,7 +301,7 @@ export const PASSING: Record<string, VoteOption> = {
   water: "yes",
 };
 
-export { TestCommitStore };
+export { account, type Key, TestCommitStore };
 
 /** Options of {@link AppChain}. */
 export interface AppChainOptions {
@@ -334,10 +313,9 @@ export interface AppChainOptions {
   /** Extra genesis sections (e.g. `upgrade`). */
   sections?: Record<string, unknown>;
   /** Resume over an existing store instead of starting a chain (a node restart). */
-  resume?: { store: TestCommitStore; height: bigint; timeMs: bigint; sequences: Map<string, bigint> };
+  resume?: ChainResume;
 }
 
-const AUTH_PREFIX = utf8("auth/");
 const CHAIN_ID = "urbis-gov-test";
 
 /**
@@ -345,110 +323,33 @@ const CHAIN_ID = "urbis-gov-test";
  * upgrade) over a {@link TestCommitStore}: signed transactions, blocks with
  * times, queries through the App.
  */
-export class AppChain {
-  readonly store: TestCommitStore;
-  readonly app: UrbisApp;
-  height: bigint;
-  timeMs: bigint;
-  readonly sequences: Map<string, bigint>;
-
+export class AppChain extends TestAppChain {
   constructor(opts: AppChainOptions = {}) {
     const bank = bankModule();
     const org = orgModule();
-    const modules = [
-      authModule(),
-      bank,
-      org,
-      validatorModule(),
-      govModule({ orgs: org.keeper, bank: bank.keeper }),
-      upgradeModule({ handlers: opts.upgrades ?? {} }),
-    ];
-    this.store = opts.resume?.store ?? new TestCommitStore();
-    this.app = new UrbisApp({ store: this.store, modules, invariantPeriod: 1 });
-    if (opts.resume) {
-      this.height = opts.resume.height;
-      this.timeMs = opts.resume.timeMs;
-      this.sequences = opts.resume.sequences;
-      return;
-    }
-    this.height = 0n;
-    this.timeMs = T0;
-    this.sequences = new Map();
     const validators = Array.from({ length: opts.validators ?? 4 }, (_, i) => ({
       name: `Node ${i + 1}`,
       publicKey: vkey(i + 1),
       power: 100n,
     }));
-    this.app.initChain({
+    super({
       chainId: CHAIN_ID,
-      timeMs: T0,
-      initialHeight: 1n,
+      genesisTimeMs: T0,
+      modules: [
+        authModule(),
+        bank,
+        org,
+        validatorModule(),
+        govModule({ orgs: org.keeper, bank: bank.keeper }),
+        upgradeModule({ handlers: opts.upgrades ?? {} }),
+      ],
       appState: {
         ...genesisSections(opts.params ?? PARAMS),
         validator: buildValidatorGenesis({ validators }),
         ...opts.sections,
       },
+      resume: opts.resume,
     });
-  }
-
-  /** A transaction by `k` carrying `msgs`, with `k`'s next sequence. */
-  tx(k: Key, ...msgs: Msg[]): Uint8Array {
-    const sequence = this.sequences.get(k.addr) ?? 0n;
-    this.sequences.set(k.addr, sequence + 1n);
-    return encodeTx(
-      signTx(
-        {
-          chainId: CHAIN_ID,
-          signer: k.addr,
-          publicKey: k.pk,
-          sequence,
-          messages: msgs,
-          memo: "",
-          expiresAtHeight: undefined,
-        },
-        k.sk,
-      ),
-    );
-  }
-
-  /** Finalizes and commits the next block, `afterMs` after the previous one. */
-  async block(txs: Uint8Array[] = [], afterMs = 1000n): Promise<FinalizeBlockResponse> {
-    const height = this.height + 1n;
-    const timeMs = this.timeMs + afterMs;
-    const res = this.app.finalizeBlock({ txs, height, timeMs });
-    await this.app.commit();
-    this.height = height;
-    this.timeMs = timeMs;
-    return res;
-  }
-
-  /** A block of one transaction that must succeed; returns its result. */
-  async ok(k: Key, ...msgs: Msg[]): Promise<TxResult> {
-    const res = await this.block([this.tx(k, ...msgs)]);
-    const r = res.txResults[0]!;
-    assert.equal(r.code, 0, `${msgs.map((m) => m.type).join(",")}: ${r.codespace}/${r.code} ${r.log}`);
-    return r;
-  }
-
-  /** A query through the App: [codespace, code] and the JSON answer. */
-  ask(path: string, params: Record<string, string> = {}, height = 0n): { code: [string, number]; value: any } {
-    const data = Object.keys(params).length ? utf8(JSON.stringify(params)) : new Uint8Array(0);
-    const r = this.app.query({ path, data, height, prove: false });
-    return { code: [r.codespace, r.code], value: r.code === 0 ? JSON.parse(fromUtf8(r.value)) : undefined };
-  }
-
-  /** A query that must succeed. */
-  query(path: string, params: Record<string, string> = {}, height = 0n): any {
-    const r = this.ask(path, params, height);
-    assert.deepEqual(r.code, ["", 0], `${path} ${JSON.stringify(params)}`);
-    return r.value;
-  }
-
-  /** Committed state except account sequences (which every delivered transaction moves). */
-  stateButSequences(): string[] {
-    return [...this.store.latest().iterate()]
-      .filter(([k]) => !hasPrefix(k, AUTH_PREFIX))
-      .map(([k, v]) => `${toHex(k)}=${toHex(v)}`);
   }
 
   /** Balance of `addr` in the test currency, from committed state. */
