@@ -5,6 +5,7 @@ import {
   didModule,
   type GenesisDoc,
   govModule,
+  healthModule,
   type Module,
   orgModule,
   upgradeModule,
@@ -14,7 +15,7 @@ import { KNOWN_UPGRADES } from "./upgrades.js";
 
 /**
  * The standard modules, in execution order: auth, bank, did, org, gov,
- * upgrade, and — on a chain whose genesis has a validator set (a CometBFT
+ * health, upgrade, and — on a chain whose genesis has a validator set (a CometBFT
  * network) — validator. A solo chain has no validator set, so its
  * `validator/*` messages are unknown.
  *
@@ -28,12 +29,14 @@ import { KNOWN_UPGRADES } from "./upgrades.js";
 export function defaultModules(genesis: GenesisDoc): Module<any>[] {
   const org = orgModule();
   const bank = bankModule();
+  const did = didModule();
   const mods: Module<any>[] = [
     authModule(),
     bank,
-    didModule(),
+    did,
     org,
     govModule({ orgs: org.keeper, bank: bank.keeper }),
+    healthModule({ dids: did.keeper, orgs: org.keeper }),
     upgradeModule({ handlers: KNOWN_UPGRADES }),
   ];
   if (genesis.appState.validator !== undefined) mods.push(validatorModule());

@@ -12,6 +12,7 @@ export * from "./modules/auth/module.js";
 export * from "./modules/bank/index.js";
 export * from "./modules/did/index.js";
 export * from "./modules/gov/index.js";
+export * from "./modules/health/index.js";
 export * from "./modules/org/index.js";
 export * from "./modules/upgrade/index.js";
 export * from "./modules/validator/index.js";

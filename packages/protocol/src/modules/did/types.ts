@@ -534,7 +534,11 @@ export type DidRecordJson = {
 };
 
 const keyJson = (k: DidKeyEntry): DidKeyEntryJson => ({ fragment: k.fragment, publicKey: base64.encode(k.publicKey) });
-const stampJson = (s: BlockStamp): BlockStampJson => ({ height: s.height.toString(), timeMs: s.timeMs.toString() });
+/** A block stamp as JSON. */
+export const blockStampToJson = (s: BlockStamp): BlockStampJson => ({
+  height: s.height.toString(),
+  timeMs: s.timeMs.toString(),
+});
 
 /** JSON form of a stored record (an unknown kind code, which validation never lets in, fails with `did.invalid_kind`). */
 export function didRecordToJson(r: DidRecord): DidRecordJson {
@@ -550,8 +554,8 @@ export function didRecordToJson(r: DidRecord): DidRecordJson {
     keyAgreement: r.keyAgreement.map(keyJson),
     services: r.services.map((s) => ({ fragment: s.fragment, type: s.type, endpoint: s.endpoint })),
     version: r.version,
-    created: stampJson(r.created),
-    updated: stampJson(r.updated),
+    created: blockStampToJson(r.created),
+    updated: blockStampToJson(r.updated),
     deactivated: r.deactivated,
   };
 }

@@ -102,6 +102,7 @@ export const DEFAULT_ROLES = [
   "health.provider",
   "health.emergency",
   "health.researcher",
+  "health.regulator",
   "finance.issuer",
   "pharma.manufacturer",
   "pharma.distributor",

@@ -1,0 +1,157 @@
+/**
+ * Error kinds of the health module (codespace `health`). Codes are permanent:
+ * new kinds get the next free code, retired ones are never reused.
+ */
+import { registerError } from "../../errors.js";
+
+/** Errors of the health module. */
+export const HealthErrors = {
+  invalidFhirType: registerError(
+    "health",
+    1,
+    "invalid_fhir_type",
+    "A resource type is not one of the FHIR R5 resource types the health module indexes (see docs/health.md).",
+  ),
+  invalidPurpose: registerError(
+    "health",
+    2,
+    "invalid_purpose",
+    "A purpose of use is not one of TREAT, ETREAT, CAREMGT, HRESCH, PATRQT, HOPERAT or PUBHLTH.",
+  ),
+  invalidPeriod: registerError(
+    "health",
+    3,
+    "invalid_period",
+    "A consent period must end after it starts and end after the current block time.",
+  ),
+  invalidGrantee: registerError(
+    "health",
+    4,
+    "invalid_grantee",
+    "A consent grantee is not a well-formed organization id (kind org) or did:urbis DID (kind person), or is the patient.",
+  ),
+  unknownPatient: registerError("health", 5, "unknown_patient", "No patient is registered under this DID.", 404),
+  patientExists: registerError("health", 6, "patient_exists", "This DID is already registered as a patient.", 409),
+  linkExists: registerError(
+    "health",
+    7,
+    "link_exists",
+    "Another patient is already registered with this link identifier.",
+    409,
+  ),
+  badPatientSignature: registerError(
+    "health",
+    8,
+    "bad_patient_signature",
+    "The patient's signature over the registration does not verify with an active authentication key of the patient DID.",
+    401,
+  ),
+  notPersonDid: registerError(
+    "health",
+    9,
+    "not_person_did",
+    "A patient DID must be a registered, active DID of kind person.",
+  ),
+  recordExists: registerError(
+    "health",
+    10,
+    "record_exists",
+    "This organization already indexed the same content for this patient.",
+    409,
+  ),
+  unknownRecord: registerError("health", 11, "unknown_record", "No record is indexed under this id.", 404),
+  notPatient: registerError(
+    "health",
+    12,
+    "not_patient",
+    "Only the patient (a transaction signed with an authentication key of the patient DID) may do this.",
+    403,
+  ),
+  unknownConsent: registerError("health", 13, "unknown_consent", "No consent has this id.", 404),
+  consentRevoked: registerError("health", 14, "consent_revoked", "The consent has been revoked.", 403),
+  consentExpired: registerError("health", 15, "consent_expired", "The consent's period has ended.", 403),
+  consentNotStarted: registerError("health", 16, "consent_not_started", "The consent's period has not begun.", 403),
+  notGrantee: registerError(
+    "health",
+    17,
+    "not_grantee",
+    "The reader is not the consent's grantee (the person it names, or a member of the organization it names).",
+    403,
+  ),
+  consentScope: registerError(
+    "health",
+    18,
+    "consent_scope",
+    "The consent does not cover this record: another patient, a resource type or a purpose it does not list.",
+    403,
+  ),
+  notEmergencyRole: registerError(
+    "health",
+    19,
+    "not_emergency_role",
+    "Break-glass access needs the health.emergency role and the ETREAT purpose.",
+    403,
+  ),
+  invalidReason: registerError(
+    "health",
+    20,
+    "invalid_reason",
+    "A break-glass reason is not one of the listed codes, or is given without break-glass, or break-glass is asked with a consent.",
+  ),
+  notReader: registerError(
+    "health",
+    21,
+    "not_reader",
+    "The transaction is not signed with an active authentication key of the reader DID.",
+    403,
+  ),
+  unknownAccess: registerError("health", 22, "unknown_access", "No access log entry has this id.", 404),
+  researchExists: registerError(
+    "health",
+    23,
+    "research_exists",
+    "A publication with this document hash is already registered.",
+    409,
+  ),
+  notResearchPublisher: registerError(
+    "health",
+    24,
+    "not_research_publisher",
+    "Studies and trial results need the health.researcher or health.provider role; drug approvals need health.regulator.",
+    403,
+  ),
+  unknownResearch: registerError("health", 25, "unknown_research", "No publication has this document hash.", 404),
+  invalidText: registerError(
+    "health",
+    26,
+    "invalid_text",
+    "A title, location or URI is empty, too long, or contains control characters.",
+  ),
+  noOrganization: registerError(
+    "health",
+    27,
+    "no_organization",
+    "The signer belongs to no active organization, so no custodian or publisher can be named.",
+    403,
+  ),
+  consentNotActive: registerError(
+    "health",
+    28,
+    "consent_not_active",
+    "The consent is already revoked, or its period has ended.",
+    409,
+  ),
+  tooManyEntries: registerError(
+    "health",
+    29,
+    "too_many_entries",
+    "A consent lists more resource types (32) or purposes (7) than allowed, or lists one twice, or lists none.",
+  ),
+  noConsent: registerError(
+    "health",
+    30,
+    "no_consent",
+    "A reader who is not the patient needs a consent id, or break-glass with a reason.",
+    403,
+  ),
+} as const;
