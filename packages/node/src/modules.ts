@@ -9,12 +9,13 @@ import {
   orgModule,
   upgradeModule,
   validatorModule,
+  vcModule, // vc (issue 5)
 } from "@urbis/state";
 import { KNOWN_UPGRADES } from "./upgrades.js";
 
 /**
  * The standard modules, in execution order: auth, bank, did, org, gov,
- * upgrade, and — on a chain whose genesis has a validator set (a CometBFT
+ * upgrade, vc (which reads the did keeper), and — on a chain whose genesis has a validator set (a CometBFT
  * network) — validator. A solo chain has no validator set, so its
  * `validator/*` messages are unknown.
  *
@@ -28,14 +29,18 @@ import { KNOWN_UPGRADES } from "./upgrades.js";
 export function defaultModules(genesis: GenesisDoc): Module<any>[] {
   const org = orgModule();
   const bank = bankModule();
+  const did = didModule(); // vc (issue 5): the VC module reads DIDs through this keeper
   const mods: Module<any>[] = [
     authModule(),
     bank,
-    didModule(),
+    did,
     org,
     govModule({ orgs: org.keeper, bank: bank.keeper }),
     upgradeModule({ handlers: KNOWN_UPGRADES }),
   ];
+  // --- vc (issue 5) ---
+  mods.push(vcModule(did.keeper));
+  // --- end vc ---
   if (genesis.appState.validator !== undefined) mods.push(validatorModule());
   return mods;
 }

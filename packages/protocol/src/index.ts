@@ -15,3 +15,6 @@ export * from "./modules/validator/index.js";
 export * from "./proof.js";
 export * from "./proof-errors.js";
 export * from "./tx.js";
+// --- vc (issue 5) ---
+export * from "./modules/vc/index.js";
+// --- end vc ---
