@@ -33,7 +33,7 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: s
 export type JsonObject = { [k: string]: JsonValue };
 
 /** A credentialStatus entry pointing to an on-chain list. */
-export interface BitstringStatusListEntry {
+export type BitstringStatusListEntry = {
   id?: string;
   type: typeof BITSTRING_STATUS_LIST_ENTRY;
   statusPurpose: StatusPurpose;
@@ -41,7 +41,7 @@ export interface BitstringStatusListEntry {
   statusListIndex: string;
   /** `urn:urbis:vc:status-list:<listId>`. */
   statusListCredential: string;
-}
+};
 
 /** A Data Integrity proof of cryptosuite eddsa-jcs-2022. */
 export interface DataIntegrityProof {
