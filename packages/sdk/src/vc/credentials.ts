@@ -20,7 +20,6 @@ import {
   INITIAL_KEY_FRAGMENT,
   type JsonObject,
   type JsonValue,
-  publicKeyOf,
   STATUS_PURPOSES,
   type StateAnswerJson,
   type StatusPurpose,
@@ -81,7 +80,6 @@ const isoSeconds = (d: Date) => `${d.toISOString().slice(0, 19)}Z`;
  */
 export function issueCredential(opts: IssueCredentialOptions): VerifiableCredential {
   if (opts.secretKey.length !== 32) throw SdkErrors.invalidKey.create("an Ed25519 secret key is 32 bytes");
-  publicKeyOf(opts.secretKey);
   const now = opts.now ?? new Date();
   const { id, type, credentialSubject, validFrom, validUntil, credentialStatus, extraContexts, ...rest } =
     opts.credential;

@@ -11,7 +11,6 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { base58 } from "@scure/base";
 import canonicalize from "canonicalize";
 import { concatBytes, utf8 } from "../../bytes.js";
-import { UrbisError } from "../../errors.js";
 import type { DidDocumentJson } from "../did/document.js";
 import { multibaseToEd25519 } from "../did/multikey.js";
 import { isDid, parseDidUrl } from "../did/types.js";
@@ -353,7 +352,7 @@ export async function verifyCredentialWith(
     }
   }
   if (c.validFromMs !== undefined && opts.atMs < c.validFromMs) {
-    throw VcErrors.notYetValid.create(`the credential is valid from ${String(vc && (vc as JsonObject).validFrom)}`);
+    throw VcErrors.notYetValid.create(`the credential is valid from ${String((vc as JsonObject).validFrom)}`);
   }
   if (c.validUntilMs !== undefined && opts.atMs > c.validUntilMs) {
     throw VcErrors.expired.create(`the credential was valid until ${String((vc as JsonObject).validUntil)}`);
@@ -386,9 +385,4 @@ export async function verifyCredentialWith(
     verificationMethod: c.proof.verificationMethod,
     status: c.status.map((s) => ({ listId: s.listId, index: s.index, purpose: s.purpose })),
   };
-}
-
-/** Whether `e` is one of the `vc.*` verification failures (as opposed to a failed lookup). */
-export function isCredentialRejection(e: unknown): e is UrbisError {
-  return e instanceof UrbisError && e.def.codespace === "vc";
 }

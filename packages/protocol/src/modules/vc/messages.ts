@@ -11,6 +11,7 @@ import { VcErrors } from "./errors.js";
 import {
   MAX_CREDENTIAL_TYPE_WIRE_BYTES,
   MAX_LIST_ID_WIRE_BYTES,
+  MAX_STATUS_LIST_BITS,
   validateListId,
   validateListLength,
   validateStatusPurpose,
@@ -83,7 +84,8 @@ export function validateCreateStatusListMsg(m: CreateStatusListMsg): void {
 /** Stateless checks of `vc/set_status` (the list's length is checked against state). */
 export function validateSetStatusMsg(m: SetStatusMsg): void {
   validateListId(m.listId);
-  if (m.index >= 1_048_576) throw VcErrors.indexOutOfRange.create(`index ${m.index} is past any status list`);
+  if (m.index >= MAX_STATUS_LIST_BITS)
+    throw VcErrors.indexOutOfRange.create(`index ${m.index} is past any status list`);
 }
 
 /** Every VC message type. */
