@@ -10,12 +10,13 @@ import {
   orgModule,
   upgradeModule,
   validatorModule,
+  vcModule,
 } from "@urbis/state";
 import { KNOWN_UPGRADES } from "./upgrades.js";
 
 /**
  * The standard modules, in execution order: auth, bank, did, org, gov,
- * health, upgrade, and — on a chain whose genesis has a validator set (a CometBFT
+ * health, vc, upgrade, and — on a chain whose genesis has a validator set (a CometBFT
  * network) — validator. A solo chain has no validator set, so its
  * `validator/*` messages are unknown.
  *
@@ -37,6 +38,7 @@ export function defaultModules(genesis: GenesisDoc): Module<any>[] {
     org,
     govModule({ orgs: org.keeper, bank: bank.keeper }),
     healthModule({ dids: did.keeper, orgs: org.keeper }),
+    vcModule(did.keeper),
     upgradeModule({ handlers: KNOWN_UPGRADES }),
   ];
   if (genesis.appState.validator !== undefined) mods.push(validatorModule());

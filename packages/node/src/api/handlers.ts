@@ -4,6 +4,7 @@
  * compile error, and each handler's input and output are the route's schemas'
  * static types.
  */
+// vc (issue 5)
 import {
   ApiErrors,
   type ApiRoutes,
@@ -11,6 +12,8 @@ import {
   type BatchItemJson,
   base64ToBytes,
   bytesToBase64,
+  type CredentialLookups,
+  type DidDocumentJson,
   DidErrors,
   type DidResolutionResultJson,
   fromHex,
@@ -22,8 +25,11 @@ import {
   type RouteId,
   type RouteOutput,
   type Static,
+  type StatusPurpose,
   type TSchema,
   utf8,
+  VcErrors,
+  verifyCredentialWith,
 } from "@urbis/protocol";
 import { AppErrors } from "@urbis/state";
 import type { FastifyReply, FastifyRequest } from "fastify";
@@ -398,5 +404,65 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
     openapi() {
       return deps.openapi;
     },
+
+    // --- vc (issue 5) ---
+    async verifyCredential({ body }) {
+      // One state height and its block time for every read, so the answer is one consistent view.
+      const { latestHeight: at, latestBlockTimeMs } = node.status();
+      const lookups: CredentialLookups = {
+        async didDocument(did) {
+          try {
+            return (moduleQuery("/did/resolve", { did }, at).value as DidResolutionResultJson)
+              .didDocument as DidDocumentJson;
+          } catch (e) {
+            if (DidErrors.notFound.is(e) || DidErrors.deactivated.is(e)) return undefined;
+            throw e;
+          }
+        },
+        async isTrustedIssuer(credentialType, issuerDid) {
+          return (moduleQuery("/vc/trusted_issuer", { credentialType, issuerDid }, at).value as { trusted: boolean })
+            .trusted;
+        },
+        async statusBit(listId, index) {
+          try {
+            return moduleQuery("/vc/status", { listId, index: String(index) }, at).value as {
+              issuerDid: string;
+              purpose: StatusPurpose;
+              length: number;
+              value: boolean;
+            };
+          } catch (e) {
+            if (VcErrors.unknownStatusList.is(e)) return undefined;
+            if (VcErrors.indexOutOfRange.is(e)) {
+              throw VcErrors.statusMismatch.create(`index ${index} is past the end of status list ${listId}`, {
+                listId,
+              });
+            }
+            throw e;
+          }
+        },
+      };
+      const r = await verifyCredentialWith(body, lookups, { atMs: Number(latestBlockTimeMs) });
+      return { ...r, atMs: latestBlockTimeMs.toString(), height: at.toString() };
+    },
+
+    listTrustedIssuers({ query }) {
+      const p: Record<string, string> =
+        query.credentialType === undefined ? {} : { credentialType: query.credentialType };
+      return typedQuery("listTrustedIssuers", "/vc/trusted_issuers", p, query.height);
+    },
+
+    getStatusList({ params, query }) {
+      return typedQuery("getStatusList", "/vc/status_list", { listId: params.listId }, query.height, {
+        listId: params.listId,
+      });
+    },
+
+    getStatusBit({ params, query }) {
+      return typedQuery("getStatusBit", "/vc/status", { listId: params.listId, index: params.index }, query.height, {
+        listId: params.listId,
+      });
+    },
+    // --- end vc ---
   };
 }

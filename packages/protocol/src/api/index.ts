@@ -9,4 +9,7 @@ export * from "./encoding.js";
 export * from "./errors.js";
 export * from "./openapi.js";
 export * from "./routes.js";
+// --- vc (issue 5) ---
+export * from "./vc-wire.js";
 export * from "./wire.js";
+// --- end vc ---

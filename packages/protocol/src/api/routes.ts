@@ -16,7 +16,16 @@ import type { ErrorDef } from "../errors.js";
 import { DidErrors } from "../modules/did/errors.js";
 import { GovErrors } from "../modules/gov/errors.js";
 import { OrgErrors } from "../modules/org/errors.js";
+// vc (issue 5)
+import { VcErrors } from "../modules/vc/errors.js";
 import { ApiErrors } from "./errors.js";
+import {
+  CredentialBodyWire,
+  CredentialVerificationWire,
+  StatusBitWire,
+  StatusListWire,
+  TrustedIssuerListWire,
+} from "./vc-wire.js";
 import {
   AccountWire,
   AddressString,
@@ -593,6 +602,81 @@ export const apiRoutes = {
     },
     errors: [],
   }),
+  // --- vc (issue 5) ---
+  verifyCredential: defineRoute({
+    id: "verifyCredential",
+    method: "POST",
+    path: "/v1/vc/verify",
+    tag: Tags.state,
+    summary: "Verify a W3C verifiable credential against the chain",
+    description:
+      "Checks a VC Data Model 2.0 credential with an eddsa-jcs-2022 Data Integrity proof, with the same code the SDK's " +
+      "`verifyCredential` runs, against this node's latest state: its structure, the signature by an assertionMethod " +
+      "key of the issuer's did:urbis DID, the issuer's trust for every type of the credential (governance's registry), " +
+      "the validity period at the latest block's time, and its on-chain status bits. Answers 200 with the summary, " +
+      "or the `vc.*` error of the first problem. The answer is the node's word: the SDK verifies with proofs.",
+    body: CredentialBodyWire,
+    response: { kind: "json", schema: CredentialVerificationWire },
+    errors: [
+      ApiErrors.payloadTooLarge,
+      ApiErrors.unsupportedMediaType,
+      VcErrors.malformedCredential,
+      VcErrors.unknownIssuerKey,
+      VcErrors.invalidProof,
+      VcErrors.untrustedIssuer,
+      VcErrors.notYetValid,
+      VcErrors.expired,
+      VcErrors.statusMismatch,
+      VcErrors.revoked,
+      VcErrors.suspended,
+    ],
+  }),
+  listTrustedIssuers: defineRoute({
+    id: "listTrustedIssuers",
+    method: "GET",
+    path: "/v1/vc/trusted-issuers",
+    tag: Tags.state,
+    summary: "Issuers governance trusts, per credential type",
+    description: "Runs the `vc/trusted_issuers` query: every trust entry, or those of `credentialType`.",
+    query: readQuery({
+      credentialType: Type.Optional(Type.String({ maxLength: 64, description: "e.g. `PatientCredential`." })),
+    }),
+    response: { kind: "json", schema: TrustedIssuerListWire },
+    errors: [VcErrors.invalidCredentialType],
+    passthroughErrors: true,
+  }),
+  getStatusList: defineRoute({
+    id: "getStatusList",
+    method: "GET",
+    path: "/v1/vc/status-lists/{listId}",
+    tag: Tags.state,
+    summary: "An on-chain Bitstring Status List",
+    description:
+      "Runs the `vc/status_list` query: the list's owner and purpose, and the list as a W3C " +
+      "BitstringStatusListCredential whose `encodedList` is the multibase base64url GZIP of its bits.",
+    params: Type.Object({ listId: Type.String({ minLength: 1, maxLength: 64 }) }),
+    query: readQuery({}),
+    response: { kind: "json", schema: StatusListWire },
+    errors: [VcErrors.invalidListId, VcErrors.unknownStatusList],
+    passthroughErrors: true,
+  }),
+  getStatusBit: defineRoute({
+    id: "getStatusBit",
+    method: "GET",
+    path: "/v1/vc/status-lists/{listId}/{index}",
+    tag: Tags.state,
+    summary: "One bit of an on-chain status list",
+    description: "Runs the `vc/status` query: whether index `index` is set (revoked or suspended).",
+    params: Type.Object({
+      listId: Type.String({ minLength: 1, maxLength: 64 }),
+      index: Type.String({ pattern: "^(0|[1-9][0-9]{0,7})$" }),
+    }),
+    query: readQuery({}),
+    response: { kind: "json", schema: StatusBitWire },
+    errors: [VcErrors.invalidListId, VcErrors.unknownStatusList, VcErrors.indexOutOfRange],
+    passthroughErrors: true,
+  }),
+  // --- end vc ---
 } as const;
 
 /** The route table's type. */
