@@ -14,7 +14,7 @@ export * from "./modules/upgrade/index.js";
 export * from "./modules/validator/index.js";
 export * from "./proof.js";
 export * from "./proof-errors.js";
-export * from "./tx.js";
 // --- records (issue 5): encrypted record store errors and signed requests ---
 export * from "./records/index.js";
+export * from "./tx.js";
 // --- end records ---

@@ -7,4 +7,7 @@ export * from "./keys.js";
 export * from "./keystore.js";
 export * from "./light/index.js";
 export * from "./proofs.js";
+// --- records (issue 5): encrypted envelope and record store client ---
+export * from "./records/index.js";
 export * from "./tx-builder.js";
+// --- end records ---

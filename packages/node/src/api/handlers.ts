@@ -27,8 +27,10 @@ import {
 } from "@urbis/protocol";
 import { AppErrors } from "@urbis/state";
 import type { FastifyReply, FastifyRequest } from "fastify";
+import type { RecordStoreService } from "../records/service.js";
 import type { NodeService, SubmitWait } from "../service.js";
 import { ReplyError, resultError, toErrorReply } from "./http-errors.js";
+import { createRecordHandlers } from "./records-handlers.js";
 import type { StreamHub } from "./sse.js";
 import { blockToJson, statusToJson, submitResultToJson, txRecordToJson } from "./wire.js";
 
@@ -67,6 +69,10 @@ export interface HandlerDeps {
   renderMetrics(): Promise<string>;
   /** Called when a stream closes, with its lifetime, for request metrics. */
   onStreamDone(seconds: number): void;
+  // --- records (issue 5) ---
+  /** The encrypted record store; without it the record routes answer `records.unavailable`. */
+  records?: RecordStoreService;
+  // --- end records ---
 }
 
 function height(s: string | undefined, name: string): bigint {
@@ -398,5 +404,9 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
     openapi() {
       return deps.openapi;
     },
+
+    // --- records (issue 5): the encrypted record store, in ./records-handlers.ts ---
+    ...createRecordHandlers(deps.records),
+    // --- end records ---
   };
 }

@@ -8,5 +8,6 @@ export type { Static, TSchema } from "@sinclair/typebox";
 export * from "./encoding.js";
 export * from "./errors.js";
 export * from "./openapi.js";
+export * from "./records-routes.js";
 export * from "./routes.js";
 export * from "./wire.js";

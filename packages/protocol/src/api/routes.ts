@@ -17,6 +17,9 @@ import { DidErrors } from "../modules/did/errors.js";
 import { GovErrors } from "../modules/gov/errors.js";
 import { OrgErrors } from "../modules/org/errors.js";
 import { ApiErrors } from "./errors.js";
+// --- records (issue 5): the encrypted record store's routes ---
+import { recordRoutes } from "./records-routes.js";
+// --- end records ---
 import {
   AccountWire,
   AddressString,
@@ -61,7 +64,7 @@ import {
 export type ErrorId = `${string}.${string}`;
 
 /** HTTP methods the API uses. */
-export type HttpMethod = "GET" | "POST";
+export type HttpMethod = "GET" | "POST" | "PUT";
 
 /** What a successful answer carries. */
 export type RouteResponse =
@@ -593,6 +596,9 @@ export const apiRoutes = {
     },
     errors: [],
   }),
+  // --- records (issue 5): the encrypted record store, defined in ./records-routes.ts ---
+  ...recordRoutes,
+  // --- end records ---
 } as const;
 
 /** The route table's type. */
