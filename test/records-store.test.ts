@@ -24,6 +24,7 @@ import {
   type HealthAccessEntry,
   type HealthRecordEntry,
   type NodeService,
+  nodeAccessLookup,
   type RecordAccessLookup,
   RecordStoreService,
   type SoloEngine,
@@ -485,6 +486,32 @@ describe("encrypted record store on a solo node", () => {
       assert.ok(ids.includes(id), id);
     }
     assert.ok(doc.paths["/v1/records/blobs/{contentHash}/keys"]?.post);
+  });
+
+  test("the production lookup, on a chain without the health module, finds no access entry", async () => {
+    // nodeAccessLookup runs the App's health/access and health/record queries in-process; this chain has no
+    // health module yet, so it must answer "none" (and reads be refused), never fail with a 500.
+    const lookup = nodeAccessLookup(node);
+    assert.equal(lookup.access("acc-org"), undefined);
+    assert.equal(lookup.record("rec-1"), undefined);
+    assert.equal(lookup.blockTimeMs(), node.status().latestBlockTimeMs);
+    const prod = await createApiServer({
+      node,
+      records: new RecordStoreService({ node, store, lookup }),
+      logger: false,
+      bodyLimit: 1024,
+      rateLimit: { perClientPerSecond: 1000 },
+      processMetrics: false,
+    });
+    try {
+      const url = `/v1/records/blobs/${sealed.contentHash}?access=acc-org`;
+      const headers = await recordRequestHeaders(client, org.signer, "GET", url, undefined, opts);
+      const res = await prod.app.inject({ method: "GET", url, headers });
+      assert.equal(res.statusCode, 403, res.body);
+      assert.equal(res.json().error.name, "no_access");
+    } finally {
+      await prod.close();
+    }
   });
 
   test("a node without a record store answers records.unavailable", async () => {
