@@ -6,6 +6,7 @@ export * from "./cometbft/index.js";
 export * from "./errors.js";
 export * from "./fatal.js";
 export * from "./modules.js";
+export * from "./records/index.js";
 export * from "./run.js";
 export * from "./service.js";
 export * from "./snapshots/index.js";

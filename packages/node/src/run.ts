@@ -1,9 +1,11 @@
 /** Starts a whole node: an engine (solo or CometBFT) plus the REST API in front of it. */
 
+import { join } from "node:path";
 import type { GenesisDoc } from "@urbis/state";
 import { createApiServer } from "./api/server.js";
 import { type StartCometNodeOptions, startCometNode } from "./cometbft/index.js";
 import { exitOnHalt } from "./fatal.js";
+import { FileBlobStore, nodeAccessLookup, RecordStoreService } from "./records/index.js";
 import type { NodeService } from "./service.js";
 import { type EngineMetrics, registerEngineMetrics, type StartSoloNodeOptions, startSoloNode } from "./solo/index.js";
 
@@ -77,8 +79,15 @@ export async function startNode(o: StartNodeOptions): Promise<RunningNode> {
   let api: Awaited<ReturnType<typeof createApiServer>>;
   let url: string;
   try {
+    // Encrypted record blobs live beside the chain data; reads are checked against the health module's queries.
+    const records = new RecordStoreService({
+      node,
+      store: await FileBlobStore.open(join(o.dataDir, "records")),
+      lookup: nodeAccessLookup(node),
+    });
     api = await createApiServer({
       node,
+      records,
       logger: o.logs ?? true,
       bodyLimit: 16 * 1024 * 1024,
       rateLimit: { perClientPerSecond: o.rateLimitPerSecond ?? 1000 },

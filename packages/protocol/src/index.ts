@@ -13,7 +13,8 @@ export * from "./modules/health/index.js";
 export * from "./modules/org/index.js";
 export * from "./modules/upgrade/index.js";
 export * from "./modules/validator/index.js";
-export * from "./modules/vc/index.js"; // vc (issue 5)
+export * from "./modules/vc/index.js";
 export * from "./proof.js";
 export * from "./proof-errors.js";
+export * from "./records/index.js";
 export * from "./tx.js";

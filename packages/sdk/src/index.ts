@@ -7,7 +7,6 @@ export * from "./keys.js";
 export * from "./keystore.js";
 export * from "./light/index.js";
 export * from "./proofs.js";
+export * from "./records/index.js";
 export * from "./tx-builder.js";
-// --- vc (issue 5) ---
 export * from "./vc/index.js";
-// --- end vc ---

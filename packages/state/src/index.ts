@@ -16,6 +16,4 @@ export * from "./modules/health/index.js";
 export * from "./modules/org/index.js";
 export * from "./modules/upgrade/index.js";
 export * from "./modules/validator/index.js";
-// --- vc (issue 5) ---
 export * from "./modules/vc/index.js";
-// --- end vc ---

@@ -4,7 +4,6 @@
  * compile error, and each handler's input and output are the route's schemas'
  * static types.
  */
-// vc (issue 5)
 import {
   ApiErrors,
   type ApiRoutes,
@@ -33,8 +32,10 @@ import {
 } from "@urbis/protocol";
 import { AppErrors } from "@urbis/state";
 import type { FastifyReply, FastifyRequest } from "fastify";
+import type { RecordStoreService } from "../records/service.js";
 import type { NodeService, SubmitWait } from "../service.js";
 import { ReplyError, resultError, toErrorReply } from "./http-errors.js";
+import { createRecordHandlers } from "./records-handlers.js";
 import type { StreamHub } from "./sse.js";
 import { blockToJson, statusToJson, submitResultToJson, txRecordToJson } from "./wire.js";
 
@@ -73,6 +74,8 @@ export interface HandlerDeps {
   renderMetrics(): Promise<string>;
   /** Called when a stream closes, with its lifetime, for request metrics. */
   onStreamDone(seconds: number): void;
+  /** The encrypted record store; without it the record routes answer `records.unavailable`. */
+  records?: RecordStoreService;
 }
 
 function height(s: string | undefined, name: string): bigint {
@@ -405,7 +408,6 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
       return deps.openapi;
     },
 
-    // --- vc (issue 5) ---
     async verifyCredential({ body }) {
       // One state height and its block time for every read, so the answer is one consistent view.
       const { latestHeight: at, latestBlockTimeMs } = node.status();
@@ -463,6 +465,6 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
         listId: params.listId,
       });
     },
-    // --- end vc ---
+    ...createRecordHandlers(deps.records),
   };
 }

@@ -14,6 +14,7 @@ import {
   MAX_SUBMIT_TIMEOUT_MS,
   type OpenApiDocument,
   type OpenApiOptions,
+  RECORDS_HEADERS,
   type RouteDef,
   type RouteId,
   routeList,
@@ -26,6 +27,7 @@ import Fastify, {
   type FastifySchema,
   type FastifyServerOptions,
 } from "fastify";
+import type { RecordStoreService } from "../records/service.js";
 import type { NodeService } from "../service.js";
 import { type ApiHandlers, createHandlers, type HandlerContext } from "./handlers.js";
 import { toErrorReply } from "./http-errors.js";
@@ -65,6 +67,8 @@ export interface ApiServerOptions {
   docs?: boolean;
   /** Title, version and servers of the OpenAPI document. */
   openapi?: OpenApiOptions;
+  /** The encrypted record store served under /v1/records (absent: those routes answer 503 `records.unavailable`). */
+  records?: RecordStoreService;
 }
 
 /** A built (not yet listening) API server. */
@@ -174,6 +178,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     openapi,
     renderMetrics: () => metrics.render(),
     onStreamDone: (seconds) => metrics.observeRequest("stream", 200, seconds),
+    ...(opts.records ? { records: opts.records } : {}),
   });
   const limiter = new TokenBucketLimiter({
     perSecond: opts.rateLimit.perClientPerSecond,
@@ -232,8 +237,12 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
 
   if (opts.cors) {
     app.options("*", { config: { unlimited: true } }, async (_request, reply) => {
-      reply.header("access-control-allow-methods", "GET, POST");
-      reply.header("access-control-allow-headers", "content-type, last-event-id, x-request-id");
+      reply.header("access-control-allow-methods", "GET, POST, PUT");
+      reply.header(
+        "access-control-allow-headers",
+        // The x-urbis-* headers carry signed record-store requests (records/request.ts).
+        `content-type, last-event-id, x-request-id, ${Object.values(RECORDS_HEADERS).join(", ")}`,
+      );
       reply.header("access-control-max-age", "600");
       return reply.code(204).send();
     });

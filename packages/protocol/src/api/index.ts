@@ -8,8 +8,7 @@ export type { Static, TSchema } from "@sinclair/typebox";
 export * from "./encoding.js";
 export * from "./errors.js";
 export * from "./openapi.js";
+export * from "./records-routes.js";
 export * from "./routes.js";
-// --- vc (issue 5) ---
 export * from "./vc-wire.js";
 export * from "./wire.js";
-// --- end vc ---

@@ -33,6 +33,9 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
     "module queries.",
   node: "Node status and discovery.",
   operations: "Health probes, metrics and this document.",
+  records:
+    "The encrypted record store: content-addressed blobs with wrapped content keys, read only against an on-chain " +
+    "access entry. Every request is signed by an authentication key of the requester's DID.",
 };
 
 /** Plain JSON copy of a TypeBox schema (drops its symbol-keyed metadata). */

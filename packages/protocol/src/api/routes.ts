@@ -16,9 +16,9 @@ import type { ErrorDef } from "../errors.js";
 import { DidErrors } from "../modules/did/errors.js";
 import { GovErrors } from "../modules/gov/errors.js";
 import { OrgErrors } from "../modules/org/errors.js";
-// vc (issue 5)
 import { VcErrors } from "../modules/vc/errors.js";
 import { ApiErrors } from "./errors.js";
+import { recordRoutes } from "./records-routes.js";
 import {
   CredentialBodyWire,
   CredentialVerificationWire,
@@ -70,7 +70,7 @@ import {
 export type ErrorId = `${string}.${string}`;
 
 /** HTTP methods the API uses. */
-export type HttpMethod = "GET" | "POST";
+export type HttpMethod = "GET" | "POST" | "PUT";
 
 /** What a successful answer carries. */
 export type RouteResponse =
@@ -602,7 +602,6 @@ export const apiRoutes = {
     },
     errors: [],
   }),
-  // --- vc (issue 5) ---
   verifyCredential: defineRoute({
     id: "verifyCredential",
     method: "POST",
@@ -676,7 +675,7 @@ export const apiRoutes = {
     errors: [VcErrors.invalidListId, VcErrors.unknownStatusList, VcErrors.indexOutOfRange],
     passthroughErrors: true,
   }),
-  // --- end vc ---
+  ...recordRoutes,
 } as const;
 
 /** The route table's type. */
