@@ -83,8 +83,7 @@ class AccessLedgerDouble implements RecordAccessLookup {
       fhirType: "Observation",
       contentHash,
       location: "urbis-node:test",
-      height: "1",
-      timeMs: t,
+      created: { height: "1", timeMs: t },
       links: [],
     });
   }

@@ -5,7 +5,15 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type ApiServer, createApiServer, type SoloEngine, startSoloNode } from "@urbis/node";
+import {
+  type ApiServer,
+  createApiServer,
+  FileBlobStore,
+  nodeAccessLookup,
+  RecordStoreService,
+  type SoloEngine,
+  startSoloNode,
+} from "@urbis/node";
 import { UrbisClient } from "@urbis/sdk";
 import type { GenesisDoc } from "@urbis/state";
 
@@ -27,6 +35,8 @@ export interface ApiNodeOptions {
   verifierWorkers?: number;
   /** Temp folder name prefix. */
   prefix?: string;
+  /** Serve the encrypted record store (files under the node's folder), checked against the chain's access log. */
+  records?: boolean;
 }
 
 /** Starts a solo node on `genesis` and its API; a fatal engine error fails the test loudly. */
@@ -42,8 +52,16 @@ export async function startApiNode(genesis: GenesisDoc, o: ApiNodeOptions = {}):
       throw e;
     },
   });
+  const records = o.records
+    ? new RecordStoreService({
+        node,
+        store: await FileBlobStore.open(join(dir, "records"), { noSync: true }),
+        lookup: nodeAccessLookup(node),
+      })
+    : undefined;
   const api = await createApiServer({
     node,
+    ...(records ? { records } : {}),
     logger: false,
     bodyLimit: o.bodyLimit ?? 256 * 1024,
     rateLimit: { perClientPerSecond: o.perSecond ?? 100_000 },

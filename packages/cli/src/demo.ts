@@ -38,7 +38,13 @@ export interface DemoOrganization {
 
 /** The demo city's founding organizations, in validator order (node i of a testnet runs organization i). */
 export const DEMO_ORGANIZATIONS: readonly DemoOrganization[] = [
-  { id: "city-hall", name: "City Hall", sector: "government", admin: "city-hall", roles: ["vote.organizer"] },
+  {
+    id: "city-hall",
+    name: "City Hall",
+    sector: "government",
+    admin: "city-hall",
+    roles: ["vote.organizer", "health.regulator"],
+  },
   {
     id: "general-hospital",
     name: "General Hospital",
@@ -48,7 +54,7 @@ export const DEMO_ORGANIZATIONS: readonly DemoOrganization[] = [
   },
   { id: "city-bank", name: "City Bank", sector: "finance", admin: "bank", roles: ["finance.issuer"] },
   { id: "water-utility", name: "Water Utility", sector: "utilities", admin: "water-utility", roles: [] },
-  { id: "university", name: "City University", sector: "education", admin: "university", roles: [] },
+  { id: "university", name: "City University", sector: "education", admin: "university", roles: ["health.researcher"] },
   { id: "transit-authority", name: "Transit Authority", sector: "transport", admin: "transit-authority", roles: [] },
   {
     id: "pharma-coop",

@@ -1,49 +1,19 @@
 /**
  * The on-chain facts the record store checks before it hands out a blob: the
  * `health/access` entry that logged the read and the `health/record` entry it
- * names. They come from the health module's queries (design: issue 5 shared
- * contracts); {@link RecordAccessLookup} is the seam, so the store depends on
- * the query contract only, not on the module's code.
+ * names. They come from the health module's queries; {@link RecordAccessLookup}
+ * is the seam, so the store depends on the query contract only, not on the
+ * module's code.
  */
-import { findError, fromUtf8, utf8 } from "@urbis/protocol";
+import { type AccessEntryJson, findError, fromUtf8, type HealthRecordJson, utf8 } from "@urbis/protocol";
 import { AppErrors } from "@urbis/state";
 import { resultError } from "../api/http-errors.js";
 import type { NodeService } from "../service.js";
 
-/** A `health/access` query answer (bigints as decimal strings, bytes as lowercase hex). */
-export interface HealthAccessEntry {
-  id: string;
-  recordId: string;
-  /** sha256 of the blob, lowercase hex. */
-  contentHash: string;
-  patientDid: string;
-  /** Address that signed the access transaction. */
-  accessor: string;
-  /** DID whose authentication key signed the access transaction. */
-  accessorDid: string;
-  org?: string;
-  purpose: string;
-  consentId?: string;
-  breakGlass: boolean;
-  reason?: string;
-  height: string;
-  /** Block time of the access, Unix ms. */
-  timeMs: string;
-}
-
+/** A `health/access` query answer. */
+export type HealthAccessEntry = AccessEntryJson;
 /** A `health/record` query answer. */
-export interface HealthRecordEntry {
-  id: string;
-  patientDid: string;
-  custodian: string;
-  author: string;
-  fhirType: string;
-  contentHash: string;
-  location: string;
-  height: string;
-  timeMs: string;
-  links: { org: string; height: string; timeMs: string }[];
-}
+export type HealthRecordEntry = HealthRecordJson;
 
 /** What the record store reads from the chain. */
 export interface RecordAccessLookup {
