@@ -16,6 +16,7 @@ import {
   accessRecordMsg,
   base64ToBytes,
   createDidMessage,
+  credentialDigest,
   didOf,
   fromHex,
   grantConsentMsg,
@@ -32,7 +33,16 @@ import {
   signEd25519,
   utf8,
 } from "@urbis/protocol";
-import { buildTx, fetchRecord, KeyPair, type RecordSigner, sealRecord, UrbisApiError, uploadRecord } from "@urbis/sdk";
+import {
+  buildTx,
+  fetchRecord,
+  issueCredential,
+  KeyPair,
+  type RecordSigner,
+  sealRecord,
+  UrbisApiError,
+  uploadRecord,
+} from "@urbis/sdk";
 import { demoGenesisSpec } from "../packages/cli/src/demo.js";
 import { buildGenesis } from "../packages/cli/src/genesis.js";
 import { type ApiNode, startApiNode, stopApiNode } from "./helpers/api-node.js";
@@ -145,7 +155,16 @@ describe("health end to end on a solo node", () => {
   after(() => stopApiNode(f));
 
   test("the hospital registers Alice, who co-signs; her link id finds her, nothing else identifies her", async () => {
-    const credentialHash = sha256(utf8("the PatientCredential the hospital issued to Alice"));
+    // The patient credential stays with Alice (off chain); the chain stores its digest only.
+    const credential = issueCredential({
+      issuerDid: hospital.did,
+      secretKey: hospital.secret,
+      credential: {
+        type: ["PatientCredential"],
+        credentialSubject: { id: alice.did, registeredAt: "general-hospital" },
+      },
+    });
+    const credentialHash = credentialDigest(credential);
     const bytes = patientRegistrationBytes(CHAIN, alice.did, linkId, credentialHash);
     const msg = (sig: Uint8Array) =>
       registerPatientMsg.wrap({

@@ -194,6 +194,16 @@ function jcs(v: unknown): Uint8Array {
   return utf8(s);
 }
 
+/**
+ * SHA-256 of a credential's JCS form (proof included): what the chain stores
+ * to name a credential issued off chain (e.g. a patient's `credentialHash`)
+ * without holding its claims. Fails with `vc.malformed_credential` for a
+ * value JCS cannot canonicalize.
+ */
+export function credentialDigest(vc: unknown): Uint8Array {
+  return sha256(jcs(vc));
+}
+
 /** The eddsa-jcs-2022 hash data: SHA-256(JCS(proof options)) ‖ SHA-256(JCS(document without proof)). */
 function hashData(document: Record<string, unknown>, proofOptions: Record<string, unknown>): Uint8Array {
   return concatBytes(sha256(jcs(proofOptions)), sha256(jcs(document)));
