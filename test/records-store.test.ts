@@ -5,10 +5,11 @@
  *
  * One seam is a test double: the on-chain `health/access` and `health/record`
  * entries come from {@link AccessLedgerDouble}, an in-memory implementation of
- * RecordAccessLookup, because the health module is being written in parallel.
- * Its block time is the real node's. Once the module lands, these reads are
- * replaced by `health/access` transactions and the production lookup
- * (nodeAccessLookup), which this file does not exercise.
+ * RecordAccessLookup, so these tests can shape entries the chain would take
+ * long to produce (an access logged 10 minutes ago, an entry naming another
+ * blob). Its block time is the real node's. The real path — `health/access`
+ * transactions read by the production lookup — is exercised end to end in
+ * test/health.test.ts.
  */
 
 import assert from "node:assert/strict";
