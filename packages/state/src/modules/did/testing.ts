@@ -15,7 +15,8 @@ import {
 } from "@urbis/protocol";
 import type { BlockInfo, TxContext } from "../../framework/context.js";
 import type { Event } from "../../framework/events.js";
-import { MemoryStore } from "../../framework/store.js";
+import type { MessageHandler } from "../../framework/module.js";
+import { type KVStore, MemoryStore } from "../../framework/store.js";
 import { didModule } from "./module.js";
 
 /** A deterministic Ed25519 key pair. */
@@ -36,6 +37,35 @@ export const TEST_X25519_KEY = multibaseToX25519("z6LShs9GGnqk85isEBzzshkuVWrVKs
 /** 2025-01-01T00:00:00Z, the first test block's time. */
 export const T0 = 1_735_689_600_000n;
 
+/**
+ * Runs `msg` as the App would (unwrap, validate, handle) with the handler
+ * registered for its type, signed with `key` (undefined = run by governance);
+ * returns its events.
+ */
+export function runMessage(
+  handlers: ReadonlyMap<string, MessageHandler<unknown>>,
+  block: BlockInfo,
+  store: KVStore,
+  key: Uint8Array | undefined,
+  msg: Msg,
+): Event[] {
+  const h = handlers.get(msg.type);
+  assert.ok(h, `no handler for ${msg.type}`);
+  const events: Event[] = [];
+  const ctx: TxContext = {
+    block,
+    store,
+    signer: key ? addressOf(key) : GOVERNANCE_ADDRESS,
+    ...(key ? { signerKey: key } : {}),
+    txHash: "00",
+    emit: (e) => events.push(e),
+  };
+  const v = h.msg.unwrap(msg);
+  h.validate(v);
+  h.handle(ctx, v);
+  return events;
+}
+
 /** A DID module on a fresh memory store, at height 1 and time {@link T0}, after an empty genesis. */
 export function setup() {
   const mod = didModule();
@@ -44,23 +74,7 @@ export function setup() {
   mod.genesis.init({ block, store, emit: () => {} }, mod.genesis.parse(undefined));
   const handlers = new Map(mod.messages.map((h) => [h.msg.type, h]));
   /** Runs one message signed with `key` (undefined = run by governance), as the App would. */
-  const run = (key: Uint8Array | undefined, msg: Msg): Event[] => {
-    const h = handlers.get(msg.type);
-    assert.ok(h, `no handler for ${msg.type}`);
-    const events: Event[] = [];
-    const ctx: TxContext = {
-      block,
-      store,
-      signer: key ? addressOf(key) : GOVERNANCE_ADDRESS,
-      ...(key ? { signerKey: key } : {}),
-      txHash: "00",
-      emit: (e) => events.push(e),
-    };
-    const v = h.msg.unwrap(msg);
-    h.validate(v);
-    h.handle(ctx, v);
-    return events;
-  };
+  const run = (key: Uint8Array | undefined, msg: Msg): Event[] => runMessage(handlers, block, store, key, msg);
   /** Moves to the next block, `dtMs` later. */
   const next = (dtMs = 1_000n) => {
     block = { ...block, height: block.height + 1n, timeMs: block.timeMs + dtMs };

@@ -4,20 +4,12 @@
  * would (unwrap, validate, handle) signed with a given key, or by governance.
  */
 import assert from "node:assert/strict";
-import {
-  addressOf,
-  createDidMessage,
-  didOf,
-  type ErrorDef,
-  GOVERNANCE_ADDRESS,
-  type Msg,
-  toHex,
-} from "@urbis/protocol";
-import type { BlockInfo, TxContext } from "../../framework/context.js";
+import { createDidMessage, didOf, type ErrorDef, type Msg, toHex } from "@urbis/protocol";
+import type { BlockInfo } from "../../framework/context.js";
 import type { Event } from "../../framework/events.js";
 import { MemoryStore } from "../../framework/store.js";
 import { didModule } from "../did/module.js";
-import { T0 } from "../did/testing.js";
+import { runMessage, T0 } from "../did/testing.js";
 import { vcModule } from "./module.js";
 
 export { T0, type TestPair, testPair } from "../did/testing.js";
@@ -32,23 +24,7 @@ export function setupVc(vcGenesis?: unknown, didGenesis?: unknown) {
   mod.genesis.init({ block, store, emit: () => {} }, mod.genesis.parse(vcGenesis));
   const handlers = new Map([...did.messages, ...mod.messages].map((h) => [h.msg.type, h]));
   /** Runs one message signed with `key` (undefined = run by governance), as the App would. */
-  const run = (key: Uint8Array | undefined, msg: Msg): Event[] => {
-    const h = handlers.get(msg.type);
-    assert.ok(h, `no handler for ${msg.type}`);
-    const events: Event[] = [];
-    const ctx: TxContext = {
-      block,
-      store,
-      signer: key ? addressOf(key) : GOVERNANCE_ADDRESS,
-      ...(key ? { signerKey: key } : {}),
-      txHash: "00",
-      emit: (e) => events.push(e),
-    };
-    const v = h.msg.unwrap(msg);
-    h.validate(v);
-    h.handle(ctx, v);
-    return events;
-  };
+  const run = (key: Uint8Array | undefined, msg: Msg): Event[] => runMessage(handlers, block, store, key, msg);
   /** Registers a DID for `publicKey` (an organization), signed by that key. */
   const createDid = (publicKey: Uint8Array): string => {
     run(publicKey, createDidMessage({ kind: "organization", publicKey }));
