@@ -14,7 +14,16 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { didOf, fromHex, recordIdOf, sha256, toHex, utf8 } from "@urbis/protocol";
+import {
+  didOf,
+  fromHex,
+  patientRegistrationBytes,
+  recordIdOf,
+  sha256,
+  signEd25519,
+  toHex,
+  utf8,
+} from "@urbis/protocol";
 import { linkIdOf, parseHash, parseList, parseTime } from "../packages/cli/src/commands/health.js";
 
 const MAIN = new URL("../packages/cli/src/main.ts", import.meta.url).pathname;
@@ -161,6 +170,41 @@ describe("urbis tx health / query health against a running solo node", () => {
       get("patient", "--link-salt", "alice-salt", "--identifiers", "CITY-7731-0042|1980-02-03").did,
       aliceDid,
     );
+  });
+
+  it("registers bob with a signature made outside the CLI, and refuses one over other data", () => {
+    ok("tx", "did", "create", "--from", "bob");
+    const bobDid = didOf(publicKey("bob"));
+    const chainId = JSON.parse(readFileSync(join(home, "config.json"), "utf8")).chainId as string;
+    const credentialHash = sha256(utf8("bob's patient credential"));
+    const linkId = linkIdOf("bob-salt", "CITY-0001");
+    // Bob's wallet signs with his secret (the demo keys are derived from their names, see demo.ts).
+    const bobSecret = sha256(utf8("urbis-demo-key/bob"));
+    const sign = (l: Uint8Array) =>
+      toHex(signEd25519(patientRegistrationBytes(chainId, bobDid, l, credentialHash), bobSecret));
+    const args = (signature: string) => [
+      "tx",
+      "health",
+      "register-patient",
+      bobDid,
+      "--link-salt",
+      "bob-salt",
+      "--identifiers",
+      "CITY-0001",
+      "--credential-hash",
+      toHex(credentialHash),
+      "--patient-key",
+      toHex(publicKey("bob")),
+      "--patient-signature",
+      signature,
+      "--from",
+      "hospital",
+    ];
+    const wrong = urbis(...args(sign(linkIdOf("bob-salt", "CITY-0002"))));
+    assert.equal(wrong.code, 3, wrong.out + wrong.err);
+    assert.deepEqual(wrong.refusal(), { codespace: "health", code: 8 }, "health.bad_patient_signature");
+    assert.equal(ok(...args(sign(linkId))).linkId, toHex(linkId));
+    assert.equal(get("patient", "bob").did, bobDid);
   });
 
   it("indexes a record and prints its id", () => {
