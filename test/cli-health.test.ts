@@ -69,6 +69,9 @@ describe("urbis tx health / query health against a running solo node", () => {
   let home: string;
   let node: ChildProcess;
   const env = () => ({ ...process.env, URBIS_HOME: home, URBIS_PASSPHRASE: "demo" });
+  /** Runs the CLI as a user would, with readable output. */
+  const urbisText = (...args: string[]) =>
+    spawnSync(process.execPath, ["--import", "tsx", MAIN, ...args], { env: env(), encoding: "utf8" });
   const urbis = (...args: string[]) => {
     const r = spawnSync(process.execPath, ["--import", "tsx", MAIN, ...args, "--json"], {
       env: env(),
@@ -325,6 +328,11 @@ describe("urbis tx health / query health against a running solo node", () => {
       alerts.map((e: { id: string; accessorDid: string; reason: string }) => [e.id, e.accessorDid, e.reason]),
       [[a.accessId, didOf(publicKey("hospital")), "unconscious"]],
     );
+    // Without --json the same answer reads as indented key: value lines.
+    const text = urbisText("query", "health", "alerts", "alice");
+    assert.equal(text.status, 0, text.stderr);
+    assert.match(text.stdout, /^\s*reason: unconscious$/m);
+    assert.match(text.stdout, /^\s*breakGlass: true$/m);
   });
 
   it("publishes a study hashed from a file and lists it", () => {

@@ -135,7 +135,8 @@ export function registerHealth(program: Command, tx: Command, query: Command): v
     .description(
       "register a patient (role health.provider). The link id is sha256(salt|identifiers), computed here: only that hash " +
         "goes on chain, never the salt or the identifiers. The patient co-signs: with --patient-key naming their key in " +
-        "this home (opened with the same passphrase source as --from: --passphrase-file or URBIS_PASSPHRASE), or with " +
+        "this home (its passphrase comes from the same source as --from's: --passphrase-file, URBIS_PASSPHRASE, or a " +
+        "second terminal prompt), or with " +
         "--patient-signature made elsewhere over patientRegistrationBytes(chainId, did, linkId, credentialHash)",
     )
     .requiredOption("--link-salt <salt>", "the patient's secret salt")
