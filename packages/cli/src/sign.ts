@@ -35,7 +35,8 @@ export function resolveAddress(home: string, nameOrAddress: string): string {
  * submits them, prints the result (with `extra` fields first, so `--json`
  * output stays one document), and sets exit code `rejected` when the chain
  * refused them. `extra` may be a function of the result, to lift ids out of
- * its events; it is called only for a committed, successful result.
+ * its events; it is called only when the chain accepted the transaction
+ * (with `--wait check` there are no events yet, so it finds nothing).
  */
 export async function signAndSubmit(
   program: Command,
