@@ -488,12 +488,12 @@ describe("encrypted record store on a solo node", () => {
     assert.ok(doc.paths["/v1/records/blobs/{contentHash}/keys"]?.post);
   });
 
-  test("the production lookup, on a chain without the health module, finds no access entry", async () => {
-    // nodeAccessLookup runs the App's health/access and health/record queries in-process; this chain has no
-    // health module yet, so it must answer "none" (and reads be refused), never fail with a 500.
+  test("the production lookup finds no access entry the chain never logged", async () => {
+    // nodeAccessLookup runs the App's health/access and health/record queries in-process; ids the
+    // chain does not hold answer "none" (and reads are refused), never a 500.
     const lookup = nodeAccessLookup(node);
-    assert.equal(lookup.access("acc-org"), undefined);
-    assert.equal(lookup.record("rec-1"), undefined);
+    assert.equal(lookup.access("999"), undefined);
+    assert.equal(lookup.record("00".repeat(32)), undefined);
     assert.equal(lookup.blockTimeMs(), node.status().latestBlockTimeMs);
     const prod = await createApiServer({
       node,
@@ -504,7 +504,7 @@ describe("encrypted record store on a solo node", () => {
       processMetrics: false,
     });
     try {
-      const url = `/v1/records/blobs/${sealed.contentHash}?access=acc-org`;
+      const url = `/v1/records/blobs/${sealed.contentHash}?access=999`;
       const headers = await recordRequestHeaders(client, org.signer, "GET", url, undefined, opts);
       const res = await prod.app.inject({ method: "GET", url, headers });
       assert.equal(res.statusCode, 403, res.body);

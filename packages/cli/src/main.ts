@@ -3,6 +3,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { registerDid } from "./commands/did.js";
 import { registerGov } from "./commands/gov.js";
+import { registerHealth } from "./commands/health.js";
 import { registerInit } from "./commands/init-command.js";
 import { registerKeys } from "./commands/keys.js";
 import { registerOrg } from "./commands/org.js";
@@ -31,6 +32,7 @@ const query = registerQuery(program);
 registerOrg(program, tx, query);
 registerGov(program, tx, query);
 registerDid(program, tx, query);
+registerHealth(program, tx, query);
 registerStatus(program);
 registerTestnet(program);
 

@@ -1,5 +1,5 @@
 /** Signing and submitting transactions from the CLI: the options every `urbis tx …` command shares. */
-import { buildTx, isAddress, type Msg } from "@urbis/sdk";
+import { buildTx, isAddress, type Msg, type SubmitResultJson } from "@urbis/sdk";
 import type { Command } from "commander";
 import { connect } from "./client.js";
 import { defaultHome, listKeys, openKey } from "./home.js";
@@ -34,13 +34,15 @@ export function resolveAddress(home: string, nameOrAddress: string): string {
  * Signs `messages` with the --from key (sequence and chain id from the node),
  * submits them, prints the result (with `extra` fields first, so `--json`
  * output stays one document), and sets exit code `rejected` when the chain
- * refused them.
+ * refused them. `extra` may be a function of the result, to lift ids out of
+ * its events; it is called only when the chain accepted the transaction
+ * (with `--wait check` there are no events yet, so it finds nothing).
  */
 export async function signAndSubmit(
   program: Command,
   o: Record<string, string>,
   messages: Msg[],
-  extra: Record<string, string> = {},
+  extra: Record<string, string> | ((r: SubmitResultJson) => Record<string, string>) = {},
 ): Promise<void> {
   const g = program.opts();
   const home = homeOf(program);
@@ -60,6 +62,7 @@ export async function signAndSubmit(
     Boolean(g.json),
     client.submit(signed.bytes, o.wait),
   );
-  print({ ...extra, ...r }, g.json);
+  const fields = typeof extra === "function" ? (r.code === 0 ? extra(r) : {}) : extra;
+  print({ ...fields, ...r }, g.json);
   if (r.code !== 0) process.exitCode = EXIT.rejected;
 }

@@ -106,6 +106,14 @@ export function nextKeyFragment(content: DidContent, version: number): string {
   return `key-${n}`;
 }
 
+/** A DID argument: a DID, or the name of a key in `home` standing for the DID created with that key. */
+export function didArgOf(home: string, s: string): string {
+  if (isDid(s)) return s;
+  const k = listKeys(home).find((f) => f.name === s);
+  if (k) return didOf(fromHex(k.publicKey));
+  throw new CliError(`${JSON.stringify(s)} is neither a did:urbis identifier nor a key name in ${home}`, EXIT.usage);
+}
+
 /** Registers `urbis tx did` under `tx` and `urbis query did|did-history` under `query`. */
 export function registerDid(program: Command, tx: Command, query: Command): void {
   const did = tx.command("did").description("did:urbis identifiers: create, rotate keys, services, controllers");
@@ -124,16 +132,7 @@ export function registerDid(program: Command, tx: Command, query: Command): void
     return key;
   }
 
-  /** A DID argument: a DID, or a key name standing for the DID created with that key. */
-  function didArg(s: string): string {
-    if (isDid(s)) return s;
-    const k = listKeys(home()).find((f) => f.name === s);
-    if (k) return didOf(fromHex(k.publicKey));
-    throw new CliError(
-      `${JSON.stringify(s)} is neither a did:urbis identifier nor a key name in ${home()}`,
-      EXIT.usage,
-    );
-  }
+  const didArg = (s: string) => didArgOf(home(), s);
 
   /** The DID's current record, read with a proof checked here; `did.not_found` / `did.deactivated` otherwise. */
   async function currentRecord(id: string): Promise<DidRecord> {
