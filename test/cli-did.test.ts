@@ -7,29 +7,17 @@
  * refusals change nothing.
  */
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { ed25519, x25519 } from "@noble/curves/ed25519.js";
 import { didOf, ed25519ToMultibase, fromHex, x25519ToMultibase } from "@urbis/protocol";
 import fc from "fast-check";
 import { nextKeyFragment, parseServiceSpec, x25519FromEd25519 } from "../packages/cli/src/commands/did.js";
+import { CLI_MAIN, type CliDemoNode, startCliDemoNode, stopCliDemoNode } from "./helpers/cli-demo.js";
 
-const MAIN = new URL("../packages/cli/src/main.ts", import.meta.url).pathname;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+const MAIN = CLI_MAIN;
 
 describe("did command helpers", () => {
   it("convert an Ed25519 key to the X25519 key of the same secret", () => {
@@ -69,8 +57,8 @@ describe("did command helpers", () => {
 });
 
 describe("urbis tx did / query did against a running solo node", () => {
-  let home: string;
-  let node: ChildProcess;
+  let demo: CliDemoNode | undefined;
+  let home = "";
   const env = () => ({ ...process.env, URBIS_HOME: home, URBIS_PASSPHRASE: "demo" });
   const urbis = (...args: string[]) => {
     const r = spawnSync(process.execPath, ["--import", "tsx", MAIN, ...args, "--json"], {
@@ -104,31 +92,11 @@ describe("urbis tx did / query did against a running solo node", () => {
   let did = "";
 
   before(async () => {
-    home = mkdtempSync(join(tmpdir(), "urbis-cli-did-"));
-    const init = urbis("init", "--demo", "--port", String(await freePort()), "--block-interval", "100");
-    assert.equal(init.code, 0, init.err);
-    node = spawn(process.execPath, ["--import", "tsx", MAIN, "start", "--json"], {
-      env: env(),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    await new Promise<void>((resolve, reject) => {
-      let buf = "";
-      node.stdout?.on("data", (d) => {
-        buf += d;
-        if (/"api":\s*"http/.test(buf)) resolve();
-      });
-      node.once("exit", (c) => reject(new Error(`node exited ${c}`)));
-    });
+    demo = await startCliDemoNode("urbis-cli-did-");
+    home = demo.home;
   });
 
-  after(async () => {
-    if (node && node.exitCode === null) {
-      const exited = new Promise((r) => node.once("exit", r));
-      node.kill("SIGTERM");
-      await exited;
-    }
-    rmSync(home, { recursive: true, force: true });
-  });
+  after(() => stopCliDemoNode(demo));
 
   // Every CLI call loads the whole command line (seconds of CPU), so each step checks much per call.
 

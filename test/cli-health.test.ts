@@ -8,10 +8,8 @@
  * publishes a study. Usage mistakes exit 2 before anything is signed.
  */
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import {
@@ -25,19 +23,9 @@ import {
   utf8,
 } from "@urbis/protocol";
 import { linkIdOf, parseHash, parseList, parseTime } from "../packages/cli/src/commands/health.js";
+import { CLI_MAIN, type CliDemoNode, startCliDemoNode, stopCliDemoNode } from "./helpers/cli-demo.js";
 
-const MAIN = new URL("../packages/cli/src/main.ts", import.meta.url).pathname;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+const MAIN = CLI_MAIN;
 
 describe("health command helpers", () => {
   it("compute the link id as sha256(salt|identifiers)", () => {
@@ -66,8 +54,8 @@ describe("health command helpers", () => {
 });
 
 describe("urbis tx health / query health against a running solo node", () => {
-  let home: string;
-  let node: ChildProcess;
+  let demo: CliDemoNode | undefined;
+  let home = "";
   const env = () => ({ ...process.env, URBIS_HOME: home, URBIS_PASSPHRASE: "demo" });
   /** Runs the CLI as a user would, with readable output. */
   const urbisText = (...args: string[]) =>
@@ -112,33 +100,13 @@ describe("urbis tx health / query health against a running solo node", () => {
   let consentId = "";
 
   before(async () => {
-    home = mkdtempSync(join(tmpdir(), "urbis-cli-health-"));
-    const init = urbis("init", "--demo", "--port", String(await freePort()), "--block-interval", "100");
-    assert.equal(init.code, 0, init.err);
-    node = spawn(process.execPath, ["--import", "tsx", MAIN, "start", "--json"], {
-      env: env(),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    await new Promise<void>((resolve, reject) => {
-      let buf = "";
-      node.stdout?.on("data", (d) => {
-        buf += d;
-        if (/"api":\s*"http/.test(buf)) resolve();
-      });
-      node.once("exit", (c) => reject(new Error(`node exited ${c}`)));
-    });
+    demo = await startCliDemoNode("urbis-cli-health-");
+    home = demo.home;
     for (const k of ["alice", "hospital", "university"]) ok("tx", "did", "create", "--from", k);
     aliceDid = didOf(publicKey("alice"));
   });
 
-  after(async () => {
-    if (node && node.exitCode === null) {
-      const exited = new Promise((r) => node.once("exit", r));
-      node.kill("SIGTERM");
-      await exited;
-    }
-    rmSync(home, { recursive: true, force: true });
-  });
+  after(() => stopCliDemoNode(demo));
 
   // Every CLI call loads the whole command line (seconds of CPU), so each step checks much per call.
 

@@ -8,24 +8,13 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { decodeAddress } from "@urbis/protocol";
+import { freePort } from "./helpers/cli-demo.js";
 
 const MAIN = new URL("../packages/cli/src/main.ts", import.meta.url).pathname;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 for (const engine of ["solo", "cometbft"] as const)
   describe(`urbis CLI against a running ${engine} node`, () => {

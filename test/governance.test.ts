@@ -12,7 +12,6 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -43,20 +42,10 @@ import {
 } from "@urbis/protocol";
 import { buildTx, type SubmitResultJson, UrbisApiError, UrbisClient } from "@urbis/sdk";
 import { demoKey } from "../packages/cli/src/demo.js";
+import { freePort } from "./helpers/cli-demo.js";
 
 const MAIN = new URL("../packages/cli/src/main.ts", import.meta.url).pathname;
 const UCC = 1_000_000n;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
