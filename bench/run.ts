@@ -32,6 +32,9 @@ if (SKIP_COMETBFT && COMETBFT_ONLY) throw new Error("--skip-cometbft and --comet
 if (!Number.isInteger(TIMEOUT_COMMIT_MS) || TIMEOUT_COMMIT_MS < 0)
   throw new Error("--timeout-commit=<ms> needs an integer");
 
+/** Extra Node flags for the solo node process (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p"). */
+const NODE_ARGS = (process.env.URBIS_BENCH_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
+
 interface NodeProc {
   url: string;
   child: ChildProcess;
@@ -46,7 +49,7 @@ async function spawnNode(senders: readonly BenchAccount[], extraAccounts: number
   const cfg = JSON.stringify({ home: join(home, "node"), sendersFile, extraAccounts, blockIntervalMs: 1000 });
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", new URL("./node-process.ts", import.meta.url).pathname, cfg],
+    [...NODE_ARGS, "--import", "tsx", new URL("./node-process.ts", import.meta.url).pathname, cfg],
     {
       stdio: ["ignore", "pipe", "inherit"],
     },
