@@ -6,7 +6,9 @@
  * --skip-memory, --skip-cometbft (no 4-validator phase), --cometbft-only (the
  * ceiling and the 4-validator phase only), --timeout-commit=<ms> (CometBFT's
  * timeout_commit, default 1000), --cometbft-flood (saturate the 4 validators
- * open-loop instead of with a window), --no-record (print, do not append).
+ * open-loop instead of with a window), --saturation-only (the ceiling and the
+ * solo saturation run only, printed, for profiling), --no-record (print, do
+ * not append).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { sign } from "node:crypto";
@@ -23,7 +25,8 @@ const args = new Set(process.argv.slice(2));
 const QUICK = args.has("--quick");
 const SKIP_COMETBFT = args.has("--skip-cometbft");
 const COMETBFT_ONLY = args.has("--cometbft-only");
-const NO_RECORD = args.has("--no-record");
+const SATURATION_ONLY = args.has("--saturation-only");
+const NO_RECORD = args.has("--no-record") || SATURATION_ONLY;
 const COMETBFT_FLOOD = args.has("--cometbft-flood");
 const TIMEOUT_COMMIT_MS = Number(
   process.argv.find((a) => a.startsWith("--timeout-commit="))?.slice("--timeout-commit=".length) ?? 1000,
@@ -80,6 +83,14 @@ function memoryOf(pid: number): { rssMiB: number; peakMiB: number } {
   return { rssMiB: Math.round(kb("VmRSS") / 1024), peakMiB: Math.round(kb("VmHWM") / 1024) };
 }
 
+/** CPU seconds (user + system, every thread) a process has used so far. */
+function cpuSecondsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after the parenthesised command name; utime and stime are the 12th and 13th of them.
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(f[11]) + Number(f[12])) / 100; // clock ticks: USER_HZ is 100 on Linux
+}
+
 /** Ed25519 verifications per second on one core (node:crypto), the ceiling of signature checking. */
 function verifyCeiling(): number {
   const acc = benchAccount(0);
@@ -110,7 +121,11 @@ class CommitWatcher {
   lastCommitAt = 0;
   private readonly abort = new AbortController();
   private pending: Promise<void> = Promise.resolve();
-  constructor(private readonly url: string) {}
+  /** `trackHashes`: fetch each block to learn when each transaction committed (latency runs only; saturation counts). */
+  constructor(
+    private readonly url: string,
+    private readonly trackHashes = true,
+  ) {}
 
   async start(): Promise<void> {
     const res = await fetch(`${this.url}/v1/stream?kinds=block`, { signal: this.abort.signal });
@@ -147,6 +162,7 @@ class CommitWatcher {
     const seen = performance.now();
     this.committed += item.txCount;
     this.lastCommitAt = seen;
+    if (!this.trackHashes) return;
     this.pending = this.pending.then(async () => {
       const r = await fetch(`${this.url}/v1/blocks/${item.height}`);
       const b = (await r.json()) as { txHashes?: string[]; txs?: { hash: string }[] };
@@ -222,8 +238,9 @@ async function saturate(senders: number, perSender: number) {
   const accounts = Array.from({ length: senders }, (_, i) => benchAccount(i));
   const txs = presign(accounts, perSender);
   const node = await spawnNode(accounts, 0);
-  const watcher = new CommitWatcher(node.url);
+  const watcher = new CommitWatcher(node.url, false);
   await watcher.start();
+  const cpu0 = cpuSecondsOf(node.child.pid as number);
   const t0 = performance.now();
   let next = 0;
   let accepted = 0;
@@ -239,6 +256,7 @@ async function saturate(senders: number, perSender: number) {
   const submitSeconds = (performance.now() - t0) / 1000;
   await watcher.waitFor(accepted, 120_000);
   const seconds = (watcher.lastCommitAt - t0) / 1000;
+  const nodeCpuSeconds = cpuSecondsOf(node.child.pid as number) - cpu0;
   const mem = memoryOf(node.child.pid as number);
   watcher.stop();
   await node.stop();
@@ -249,6 +267,8 @@ async function saturate(senders: number, perSender: number) {
     seconds,
     submitSeconds,
     tps: watcher.committed / seconds,
+    /** Node process CPU (all threads) per committed transfer, in µs. */
+    cpuPerTxUs: (nodeCpuSeconds * 1e6) / Math.max(1, watcher.committed),
     mem,
   };
 }
@@ -316,6 +336,7 @@ if (!COMETBFT_ONLY) {
   sat = await saturate(satSenders, satPer);
   console.log("  ", sat, "refusals:", Object.fromEntries(refusals));
   refusals.clear();
+  if (SATURATION_ONLY) process.exit(0);
   const rate = 5000;
   const rateSeconds = QUICK ? 4 : 10;
   console.log(`offered ${rate}/s for ${rateSeconds}s …`);
@@ -348,6 +369,7 @@ const soloRows =
     ? `| Ed25519 verifications/s, one core (node:crypto) | ${fmt(ceiling)} | ceiling |
 | committed transfers/s, saturated (${fmt(sat.offered)} offered, ${fmt(sat.committed)} committed in ${sat.seconds.toFixed(1)} s) | **${fmt(sat.tps)}** | ≥ 8,000 |
 | submit→commit latency at ${fmt(lat.offeredRate)}/s offered (${fmt(lat.committed)} committed): p50 / p99 | ${fmt(lat.p50)} ms / **${fmt(lat.p99)} ms** | p99 < 2,000 ms |
+| node CPU per committed transfer while saturated (all threads: API, state machine, storage, signature workers) | ${fmt(sat.cpuPerTxUs)} µs | |
 | node RSS after saturation run: current / peak | ${sat.mem.rssMiB} / ${sat.mem.peakMiB} MiB | |
 ${
   mem

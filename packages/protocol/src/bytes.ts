@@ -14,14 +14,33 @@ export function fromHex(s: string): Uint8Array {
   return hex.decode(s.startsWith("0x") ? s.slice(2) : s);
 }
 
+/**
+ * Below this length a JS loop beats the TextEncoder/TextDecoder call, whose
+ * fixed cost dominates for the short ASCII strings of keys, denoms and
+ * addresses that every transaction encodes several times.
+ */
+const SHORT = 64;
+
 /** UTF-8 bytes of `s`. */
 export function utf8(s: string): Uint8Array {
-  return utf8Encoder.encode(s);
+  const n = s.length;
+  if (n > SHORT) return utf8Encoder.encode(s);
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return utf8Encoder.encode(s);
+    out[i] = c;
+  }
+  return out;
 }
 
 /** Strict UTF-8 decoding: invalid sequences throw. */
 export function fromUtf8(b: Uint8Array): string {
-  return utf8Decoder.decode(b);
+  const n = b.length;
+  if (n > SHORT) return utf8Decoder.decode(b);
+  for (let i = 0; i < n; i++) if ((b[i] as number) >= 0x80) return utf8Decoder.decode(b);
+  // ASCII is valid UTF-8 and decodes to itself (it cannot hold a byte-order mark to strip).
+  return String.fromCharCode.apply(null, b as unknown as number[]);
 }
 
 /** Concatenation of byte arrays. */

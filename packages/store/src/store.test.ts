@@ -49,6 +49,23 @@ const impls: Impl[] = [
       return store;
     },
   },
+  // The latest-value cache must never change an answer: run everything with it off, and with
+  // two entries so that nearly every read evicts.
+  {
+    name: "MemoryCommitStore without latest cache",
+    make: (opts) => new MemoryCommitStore({ ...opts, latestCacheEntries: 0 }),
+  },
+  {
+    name: "LmdbCommitStore with a 2-entry latest cache",
+    make: (opts) => {
+      const dir = tempDir();
+      const store = open(dir.path, { ...opts, noSync: true, latestCacheEntries: 2 });
+      cleanups.push(() => {
+        void store.close().finally(dir.cleanup);
+      });
+      return store;
+    },
+  },
 ];
 
 const b = (...xs: number[]) => new Uint8Array(xs);

@@ -7,6 +7,7 @@ import { compareBytes, encodeProof, InvariantViolation } from "@urbis/protocol";
 import type { CommitStore, Entry, KVRead, Write } from "@urbis/state";
 import { StoreErrors } from "./errors.js";
 import { sha256 } from "./hash.js";
+import { LatestCache } from "./latest-cache.js";
 import {
   applyBatch,
   decodeRootRecord,
@@ -87,6 +88,11 @@ export interface CommitStoreOptions {
    * are pruned at commit. 0 (the default) keeps every version.
    */
   readonly keepRecent?: number;
+  /**
+   * Latest values kept in memory in front of the backend (see
+   * {@link LatestCache}); 0 turns the cache off. Default 65,536.
+   */
+  readonly latestCacheEntries?: number;
 }
 
 interface Staged {
@@ -116,6 +122,7 @@ export class TreeCommitStore implements CommitStore {
   private readonly pins = new Map<number, number>();
   private readonly keepRecent: number;
   private readonly latestView: KVRead;
+  private readonly cache: LatestCache;
 
   constructor(
     protected readonly backend: StoreBackend,
@@ -125,6 +132,10 @@ export class TreeCommitStore implements CommitStore {
     if (!Number.isSafeInteger(keep) || keep < 0)
       throw new RangeError(`keepRecent must be a whole number >= 0, got ${keep}`);
     this.keepRecent = keep;
+    const cacheEntries = opts.latestCacheEntries ?? 65_536;
+    if (!Number.isSafeInteger(cacheEntries) || cacheEntries < 0)
+      throw new RangeError(`latestCacheEntries must be a whole number >= 0, got ${cacheEntries}`);
+    this.cache = new LatestCache(cacheEntries);
     let range = backend.versions();
     if (range === undefined) {
       backend.apply({
@@ -144,7 +155,7 @@ export class TreeCommitStore implements CommitStore {
     this.latestView = {
       get: (key) => {
         this.assertOpen();
-        return this.backend.getLatest(key);
+        return this.cache.read(key, (k) => this.backend.getLatest(k));
       },
       iterate: (start, end, reverse) => {
         this.assertOpen();
@@ -196,7 +207,10 @@ export class TreeCommitStore implements CommitStore {
       prev = key;
     }
     const version = this.last + 1;
-    const items = prepareItems(writes, (key) => this.backend.hasLatest(key));
+    const items = prepareItems(writes, (key) => {
+      const cached = this.cache.get(key);
+      return cached === undefined ? this.backend.hasLatest(key) : cached !== null;
+    });
     const update = applyBatch(this.backend, this.lastRoot, version, items);
     this.staged = { version, update, writes };
     return update.root.hash.slice();
@@ -223,6 +237,7 @@ export class TreeCommitStore implements CommitStore {
     });
     // apply() is synchronous and its effects visible now: switch versions in
     // the same turn so no reader sees the new data under the old version.
+    for (const [key, value] of st.writes) this.cache.write(key, value);
     this.last = st.version;
     this.lastRoot = st.update.root;
     this.oldest = oldest;
@@ -281,6 +296,7 @@ export class TreeCommitStore implements CommitStore {
       put: (nodeKeys, nodeValues, flat) => this.backend.importPut(nodeKeys, nodeValues, flat),
       accept: async (root) => {
         this.backend.importFinish(v, encodeRootRecord(root));
+        this.cache.clear();
         this.last = v;
         this.oldest = v;
         this.lastRoot = root;
@@ -291,6 +307,7 @@ export class TreeCommitStore implements CommitStore {
         this.importing = false;
         if (this.closed) return; // a persistent store undoes the import when reopened
         this.backend.reset(encodeRootRecord(EMPTY_ROOT_RECORD));
+        this.cache.clear();
         this.last = 0;
         this.oldest = 0;
         this.lastRoot = EMPTY_ROOT_RECORD;

@@ -9,8 +9,6 @@ import {
   type ApiRoutes,
   type BalanceJson,
   type BatchItemJson,
-  base64ToBytes,
-  bytesToBase64,
   type CredentialLookups,
   type DidDocumentJson,
   DidErrors,
@@ -34,6 +32,7 @@ import { AppErrors } from "@urbis/state";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { RecordStoreService } from "../records/service.js";
 import type { NodeService, SubmitWait } from "../service.js";
+import { nativeBase64ToBytes, nativeBytesToBase64 } from "./base64.js";
 import { ReplyError, resultError, toErrorReply } from "./http-errors.js";
 import { createRecordHandlers } from "./records-handlers.js";
 import type { StreamHub } from "./sse.js";
@@ -90,11 +89,9 @@ function height(s: string | undefined, name: string): bigint {
  * this keeps a decoder failure from ever becoming a 500 should the two disagree.
  */
 function decodeBase64(s: string, field: string): Uint8Array {
-  try {
-    return base64ToBytes(s);
-  } catch (e) {
-    throw ApiErrors.invalidRequest.create(`${field} is not canonical base64: ${(e as Error).message}`, { field });
-  }
+  const b = nativeBase64ToBytes(s);
+  if (b === undefined) throw ApiErrors.invalidRequest.create(`${field} is not canonical base64`, { field });
+  return b;
 }
 
 function jsonOf(value: Uint8Array): unknown {
@@ -275,10 +272,10 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
       const out: RouteOutput<ApiRoutes["getState"]> = {
         key: params.keyHex.toLowerCase(),
         height: r.height.toString(),
-        value: bytesToBase64(r.value),
+        value: nativeBytesToBase64(r.value),
       };
       if (prove) {
-        if (r.proof) out.proof = bytesToBase64(r.proof);
+        if (r.proof) out.proof = nativeBytesToBase64(r.proof);
         // The root the proof verifies against is the app hash *after* block
         // `height`: NodeService.block(height).resultAppHash, which is also the
         // appHash in block height+1's header. It is absent only if the block

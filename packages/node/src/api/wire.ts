@@ -3,18 +3,18 @@
  * (bigints as decimal strings, bytes as base64, hashes as hex).
  */
 
-import {
-  type BlockJson,
-  bytesToBase64,
-  type EventJson,
-  type StatusJson,
-  type StreamItemJson,
-  type SubmitResultJson,
-  type TxRecordJson,
-  type TxResultJson,
+import type {
+  BlockJson,
+  EventJson,
+  StatusJson,
+  StreamItemJson,
+  SubmitResultJson,
+  TxRecordJson,
+  TxResultJson,
 } from "@urbis/protocol";
 import type { Event, TxResult } from "@urbis/state";
 import type { BlockRecord, NodeStatus, StreamItem, SubmitResult, TxRecord } from "../service.js";
+import { nativeBytesToBase64 } from "./base64.js";
 
 /** An event on the wire (copied, so later mutation of the original cannot leak into a reply). */
 export function eventToJson(e: Event): EventJson {
@@ -46,7 +46,7 @@ export function txRecordToJson(r: TxRecord): TxRecordJson {
     hash: r.hash,
     height: r.height.toString(),
     index: r.index,
-    tx: bytesToBase64(r.tx),
+    tx: nativeBytesToBase64(r.tx),
     result: txResultToJson(r.result),
     timeMs: r.timeMs.toString(),
   };
@@ -65,7 +65,7 @@ export function blockToJson(b: BlockRecord): BlockJson {
       appHash: h.appHash,
       dataHash: h.dataHash,
     },
-    txs: b.txs.map(bytesToBase64),
+    txs: b.txs.map(nativeBytesToBase64),
     txHashes: [...b.txHashes],
     results: b.results.map(txResultToJson),
     events: b.events.map(eventToJson),

@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { type GenesisDoc, type Module, UrbisApp } from "@urbis/state";
 import { LmdbCommitStore } from "@urbis/store";
 import { nativeEd25519Verifier } from "../crypto/ed25519.js";
+import { fastTxHash } from "../crypto/hash.js";
 import { SignatureVerifierPool } from "../crypto/verify-pool.js";
 import { NodeErrors } from "../errors.js";
 import { exitOnHalt } from "../fatal.js";
@@ -106,6 +107,7 @@ export async function startCometNode(o: StartCometNodeOptions): Promise<CometNod
     snapshots,
     modules: o.modules ? o.modules() : defaultModules(o.genesis),
     verifier: nativeEd25519Verifier,
+    txHash: fastTxHash,
     invariantPeriod: o.invariantPeriod ?? 0,
     keepRecent,
   });

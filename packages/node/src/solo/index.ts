@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { type GenesisDoc, type Module, UrbisApp } from "@urbis/state";
 import { LmdbCommitStore } from "@urbis/store";
 import { nativeEd25519Verifier } from "../crypto/ed25519.js";
+import { fastTxHash } from "../crypto/hash.js";
 import { defaultModules } from "../modules.js";
 import { SoloEngine, type SoloEngineOptions } from "./engine.js";
 import type { MempoolLimits } from "./mempool.js";
@@ -83,6 +84,7 @@ export async function startSoloNode(opts: StartSoloNodeOptions): Promise<SoloEng
         store: state,
         modules: opts.modules ? opts.modules() : defaultModules(opts.genesis),
         verifier: nativeEd25519Verifier,
+        txHash: fastTxHash,
         invariantPeriod: opts.invariantPeriod ?? 0,
         keepRecent,
       });

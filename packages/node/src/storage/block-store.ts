@@ -154,7 +154,7 @@ export class BlockStore {
         // The same bytes cannot succeed twice (sequences), but keep the first inclusion if they ever reappear.
         // The entry repeats the transaction and its result (a second copy on disk) so that looking one
         // up reads one small record instead of decoding a whole block of thousands.
-        if (this.get(k) === undefined) {
+        if (!this.db.doesExist(k)) {
           const entry = {
             height: h,
             index,

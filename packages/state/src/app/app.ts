@@ -70,6 +70,11 @@ export interface AppOptions {
    * manager, over the same store). Without one, the app serves and accepts none.
    */
   snapshots?: SnapshotProvider;
+  /**
+   * Transaction id: lowercase hex SHA-256 of the bytes. Nodes pass a native
+   * one; the default is the protocol's pure-JS hash (same answers).
+   */
+  txHash?: (raw: Uint8Array) => string;
 }
 
 export type { ChunkApplied, RestoredState, SnapshotProvider } from "./snapshots.js";
@@ -97,6 +102,14 @@ export class UrbisApp implements App {
   private readonly queries = new Map<string, QueryHandler>();
   private readonly auth: AuthKeeper;
   private readonly verifier: Ed25519Verifier;
+  private readonly txHash: (raw: Uint8Array) => string;
+  /**
+   * Decoded transactions by the identity of their bytes: an engine hands the
+   * same array to CheckTx, PrepareProposal and FinalizeBlock, so each is
+   * decoded and hashed once. Keyed weakly, it holds nothing the engine dropped;
+   * decoding is a pure function of the bytes, so this changes no answer.
+   */
+  private readonly decoded = new WeakMap<Uint8Array, Decoded>();
   private readonly sigCache = new SignatureCache(200_000);
   private readonly invariantPeriod: number;
   private readonly keepRecent: number;
@@ -117,6 +130,7 @@ export class UrbisApp implements App {
     this.store = opts.store;
     this.modules = opts.modules;
     this.verifier = opts.verifier ?? verifyEd25519;
+    this.txHash = opts.txHash ?? ((raw) => toHex(sha256(raw)));
     this.invariantPeriod = opts.invariantPeriod ?? 0;
     this.keepRecent = opts.keepRecent ?? 0;
     this.snapshots = opts.snapshots;
@@ -467,8 +481,11 @@ export class UrbisApp implements App {
   private decode(raw: Uint8Array): Decoded {
     if (raw.length > MAX_TX_BYTES)
       throw TxErrors.tooLarge.create(`transaction is ${raw.length} bytes, at most ${MAX_TX_BYTES}`);
-    const tx = decodeTx(raw);
-    return { tx, hash: toHex(sha256(raw)) };
+    const known = this.decoded.get(raw);
+    if (known) return known;
+    const d: Decoded = { tx: decodeTx(raw), hash: this.txHash(raw) };
+    this.decoded.set(raw, d);
+    return d;
   }
 
   /** Checks that need state but run no message: chain, expiry, signature, sequence, rate. Writes the sequence bump. */
