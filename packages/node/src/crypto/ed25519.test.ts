@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ed25519 } from "@noble/curves/ed25519.js";
+import { sha512 } from "@noble/hashes/sha2.js";
 import { addressOf, encodeTx, publicKeyOf, sha256, signEd25519, signTx, utf8, verifyEd25519 } from "@urbis/protocol";
-import { isRejectedPublicKey, nativeEd25519Verifier, nativeVerifyRaw } from "./ed25519.js";
+import { ed25519Backend, isRejectedPublicKey, nativeEd25519Verifier, nativeVerifyRaw } from "./ed25519.js";
 import { SignatureVerifierPool } from "./verify-pool.js";
 
 const P = (1n << 255n) - 19n;
@@ -28,9 +29,51 @@ function agree(sig: Uint8Array, msg: Uint8Array, pk: Uint8Array, expected?: bool
   const noble = verifyEd25519(sig, msg, pk);
   assert.equal(nativeEd25519Verifier(sig, msg, pk), noble);
   if (expected !== undefined) assert.equal(noble, expected);
+  // Neither native library may accept what strict noble refuses (a native "valid" is final).
+  if (!noble) {
+    assert.equal(nativeVerifyRaw(sig, msg, pk), false);
+    assert.equal(nativeVerifyRaw(sig, msg, pk, "openssl"), false);
+  }
+}
+
+function leToBigint(b: Uint8Array): bigint {
+  let n = 0n;
+  for (let i = b.length - 1; i >= 0; i--) n = (n << 8n) | BigInt(b[i] as number);
+  return n;
 }
 
 describe("native Ed25519 verifier", () => {
+  it("uses libsodium here (the prebuilt addon loads on this platform)", () => {
+    assert.equal(ed25519Backend, "libsodium");
+  });
+
+  it("both native libraries accept honest signatures", () => {
+    const sk = sha256(utf8("both"));
+    const msg = utf8("pay 1");
+    const sig = signEd25519(msg, sk);
+    assert.equal(nativeVerifyRaw(sig, msg, publicKeyOf(sk)), true);
+    assert.equal(nativeVerifyRaw(sig, msg, publicKeyOf(sk), "openssl"), true);
+  });
+
+  it("agrees with noble on a signature whose R carries a torsion component", () => {
+    // R = [r]B + T with T of order 8: the cofactored equation (the protocol's) holds, the
+    // cofactorless one (libsodium's, OpenSSL's) does not, so the verdict comes from noble.
+    const sk = sha256(utf8("torsion"));
+    const { scalar, pointBytes } = ed25519.utils.getExtendedPublicKey(sk);
+    const msg = utf8("pay 2");
+    const Y8 = 2707385501144840649318225287225658788936804267575313519463743609750303402022n;
+    const T = ed25519.Point.fromBytes(le(Y8));
+    assert.equal(T.isSmallOrder(), true);
+    const r = 987654321n;
+    const R = ed25519.Point.BASE.multiply(r).add(T).toBytes();
+    const k = leToBigint(sha512(new Uint8Array([...R, ...pointBytes, ...msg]))) % L;
+    const S = (r + k * scalar) % L;
+    const sig = new Uint8Array([...R, ...le(S)]);
+    agree(sig, msg, pointBytes, true);
+    assert.equal(nativeVerifyRaw(sig, msg, pointBytes), false);
+    assert.equal(nativeVerifyRaw(sig, msg, pointBytes, "openssl"), false);
+  });
+
   it("agrees with noble on valid and tampered signatures", () => {
     for (let i = 0; i < 40; i++) {
       const sk = sha256(utf8(`key ${i}`));

@@ -1,19 +1,28 @@
 /**
- * Native Ed25519 verification through node:crypto (OpenSSL), roughly 20x
- * faster than the pure-JS verifier, with the same accept/reject answers.
+ * Native Ed25519 verification with the same accept/reject answers as the
+ * protocol's pure-JS strict verifier (noble), through libsodium
+ * (sodium-native's prebuilt addon) or, where that addon cannot load,
+ * OpenSSL (node:crypto). On this project's 2-core bench machine libsodium
+ * verifies in about half OpenSSL's time and takes the raw 32-byte key, where
+ * OpenSSL first needs a parsed KeyObject that costs nearly a verify to build
+ * (bench/RESULTS.md has the figures).
  *
  * The protocol's rule is noble's strict RFC 8032 check (`verifyEd25519`):
  * canonical S, canonical point encodings, no small-order public key, and the
- * cofactored equation [8][S]B = [8]R + [8][k]A. OpenSSL checks canonical S and
- * R but uses the cofactorless equation and accepts small-order or
- * non-canonical keys. So before calling OpenSSL we reject what strict mode
- * rejects (non-canonical S, non-canonical or small-order key), and when
- * OpenSSL says "invalid" we ask noble, because the cofactored equation
- * accepts a few crafted signatures (torsion components) the cofactorless one
- * does not. Honest signatures never reach that fallback; forged ones pay
- * noble's cost, which is the price of every node agreeing bit for bit.
+ * cofactored equation [8][S]B = [8]R + [8][k]A. Both native libraries check
+ * canonical S and use the cofactorless equation, which implies the cofactored
+ * one; libsodium also refuses small-order R and non-canonical encodings, and
+ * OpenSSL accepts small-order or non-canonical keys. So before calling either
+ * we reject what strict mode rejects (non-canonical S, non-canonical or
+ * small-order key); a native "valid" is then a strict "valid", and when the
+ * native library says "invalid" we ask noble, because the cofactored
+ * equation accepts a few crafted signatures (torsion components, small-order
+ * R) the native checks do not. Honest signatures never reach that fallback;
+ * forged ones pay noble's cost, which is the price of every node agreeing bit
+ * for bit.
  */
 import { createPublicKey, type KeyObject, verify } from "node:crypto";
+import { createRequire } from "node:module";
 import { type Ed25519Verifier, verifyEd25519 } from "@urbis/protocol";
 
 /** DER prefix of an SPKI-wrapped raw Ed25519 public key (RFC 8410): SEQUENCE { AlgorithmIdentifier(1.3.101.112), BIT STRING }. */
@@ -72,15 +81,45 @@ class KeyCache {
 
 const keys = new KeyCache(4096);
 
+type RawVerify = (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) => boolean;
+
+/** OpenSSL's verdict (a parsed key per distinct public key, cached). */
+const opensslVerify: RawVerify = (signature, message, publicKey) =>
+  verify(null, message, keys.get(publicKey), signature);
+
+/** libsodium's verdict, or undefined where the prebuilt addon does not load on this platform. */
+function loadSodium(): RawVerify | undefined {
+  try {
+    const sodium = createRequire(import.meta.url)("sodium-native") as typeof import("sodium-native");
+    // The addon reads any ArrayBufferView; its types say Buffer.
+    return (signature, message, publicKey) =>
+      sodium.crypto_sign_verify_detached(signature as Buffer, message as Buffer, publicKey as Buffer);
+  } catch {
+    return undefined;
+  }
+}
+
+const sodiumVerify = loadSodium();
+
+/** Which native library checks signatures in this process. */
+export const ed25519Backend: "libsodium" | "openssl" = sodiumVerify ? "libsodium" : "openssl";
+
+const nativeVerify: RawVerify = sodiumVerify ?? opensslVerify;
+
 type RawAnswer = "valid" | "refused" | "invalid";
 
-/** "refused": strict mode refuses it before any curve arithmetic (so noble would too); "invalid": OpenSSL said no. */
-function nativeAnswer(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): RawAnswer {
+/** "refused": strict mode refuses it before any curve arithmetic (so noble would too); "invalid": the native library said no. */
+function nativeAnswer(
+  signature: Uint8Array,
+  message: Uint8Array,
+  publicKey: Uint8Array,
+  raw: RawVerify = nativeVerify,
+): RawAnswer {
   if (signature.length !== 64 || publicKey.length !== 32) return "refused";
   if (leBigint(signature.subarray(32), false) >= L) return "refused";
   if (isRejectedPublicKey(publicKey)) return "refused";
   try {
-    return verify(null, message, keys.get(publicKey), signature) ? "valid" : "invalid";
+    return raw(signature, message, publicKey) ? "valid" : "invalid";
   } catch {
     // Not a curve point: OpenSSL cannot parse it, and noble cannot decode it either.
     return "refused";
@@ -88,17 +127,23 @@ function nativeAnswer(signature: Uint8Array, message: Uint8Array, publicKey: Uin
 }
 
 /**
- * OpenSSL's answer alone, after the strict-mode pre-checks: exported for
+ * The native library's answer alone ({@link ed25519Backend}, or OpenSSL
+ * with `backend: "openssl"`), after the strict-mode pre-checks: exported for
  * tests and benchmarks; use {@link nativeEd25519Verifier}, which also agrees
  * with noble on crafted signatures.
  */
-export function nativeVerifyRaw(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
-  return nativeAnswer(signature, message, publicKey) === "valid";
+export function nativeVerifyRaw(
+  signature: Uint8Array,
+  message: Uint8Array,
+  publicKey: Uint8Array,
+  backend: "default" | "openssl" = "default",
+): boolean {
+  return nativeAnswer(signature, message, publicKey, backend === "openssl" ? opensslVerify : nativeVerify) === "valid";
 }
 
 /**
  * Native Ed25519 verifier with exactly the protocol's (noble strict) answers:
- * OpenSSL decides acceptance, noble confirms OpenSSL's rejections.
+ * the native library decides acceptance, noble confirms its rejections.
  */
 export const nativeEd25519Verifier: Ed25519Verifier = (signature, message, publicKey) => {
   const a = nativeAnswer(signature, message, publicKey);

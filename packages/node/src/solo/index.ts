@@ -107,7 +107,7 @@ export async function startSoloNode(opts: StartSoloNodeOptions): Promise<SoloEng
   await engine.start();
   return engine;
 }
-export { nativeEd25519Verifier, nativeVerifyRaw } from "../crypto/ed25519.js";
+export { ed25519Backend, nativeEd25519Verifier, nativeVerifyRaw } from "../crypto/ed25519.js";
 export { SignatureVerifierPool, type VerifierPoolOptions } from "../crypto/verify-pool.js";
 export { NodeErrors } from "../errors.js";
 export { BlockStore, type BlockStoreOptions, type NewBlock } from "../storage/block-store.js";
