@@ -5,6 +5,7 @@ import { CodecErrors } from "../core-errors.js";
 import {
   bool,
   bytes,
+  type Codec,
   decode,
   encode,
   fixedBytes,
@@ -130,5 +131,44 @@ describe("codec", () => {
       () => decode(vec(u8), new Uint8Array([255, 255, 255, 255])),
       (e) => CodecErrors.truncated.is(e),
     );
+  });
+});
+
+describe("encode's reused writers", () => {
+  const pair = struct({ a: u32, b: bytes() });
+  // A codec that encodes something else in the middle of its own write, as wrapped messages do.
+  const nested: Codec<{ a: number; b: Uint8Array }> = {
+    write(w, v) {
+      const inner = encode(pair, v);
+      w.u32(inner.length);
+      w.bytes(inner);
+    },
+    read(r) {
+      return decode(pair, r.bytes(r.u32()).slice());
+    },
+  };
+
+  it("give the same bytes whatever was encoded before, nested or large", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ a: fc.nat(), b: fc.uint8Array({ maxLength: 100_000 }) }), { maxLength: 6 }),
+        (vs) => {
+          for (const v of vs) {
+            const once = encode(nested, v);
+            assert.deepEqual({ ...decode(nested, once) }, { a: v.a, b: v.b });
+            assert.deepEqual(encode(nested, v), once);
+            assert.equal(once.length, 4 + 4 + 4 + v.b.length);
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it("hand out independent results", () => {
+    const x = encode(pair, { a: 1, b: Uint8Array.of(1, 2, 3) });
+    const y = encode(pair, { a: 2, b: Uint8Array.of(9) });
+    assert.deepEqual([...x], [1, 0, 0, 0, 3, 0, 0, 0, 1, 2, 3]);
+    assert.deepEqual([...y], [2, 0, 0, 0, 1, 0, 0, 0, 9]);
   });
 });

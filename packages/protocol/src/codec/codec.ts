@@ -21,11 +21,28 @@ export interface Codec<T> {
 /** The value type a codec carries. */
 export type Infer<C> = C extends Codec<infer T> ? T : never;
 
+/**
+ * Writers kept between calls: a transaction encodes a handful of small state
+ * values, and a fresh writer each time (buffer, view, growth) was a visible
+ * share of the allocation the garbage collector then pays for. A stack, not
+ * one writer, because a codec may call encode() inside its own write.
+ */
+const spareWriters: Writer[] = [];
+/** A writer grown beyond this (a block, a snapshot chunk) is dropped rather than kept. */
+const SPARE_WRITER_MAX_BYTES = 64 * 1024;
+
 /** Canonical bytes of `v`. */
 export function encode<T>(codec: Codec<T>, v: T): Uint8Array {
-  const w = new Writer();
-  codec.write(w, v);
-  return w.finish();
+  const w = spareWriters.pop() ?? new Writer(256);
+  try {
+    codec.write(w, v);
+    return w.finish();
+  } finally {
+    if (w.capacity <= SPARE_WRITER_MAX_BYTES && spareWriters.length < 16) {
+      w.reset();
+      spareWriters.push(w);
+    }
+  }
 }
 
 /** Decodes canonical bytes, rejecting truncated input and trailing bytes. */

@@ -41,6 +41,14 @@ export class Writer {
     this.buf.set(b, this.off);
     this.off += b.length;
   }
+  /** Size of the buffer written into. */
+  get capacity(): number {
+    return this.buf.length;
+  }
+  /** Forgets what was written, keeping the buffer. */
+  reset(): void {
+    this.off = 0;
+  }
   /** The written bytes (a copy, so the writer may be reused). */
   finish(): Uint8Array {
     return this.buf.slice(0, this.off);
