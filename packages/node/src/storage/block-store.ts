@@ -145,29 +145,35 @@ export class BlockStore {
     const blockBytes = encode(storedBlockCodec, block);
     const resultBytes = encode(storedResultsCodec, results);
     const first = this.lastHeight === 0n;
-    await this.db.transaction(() => {
-      this.db.putSync(heightKey(P_BLOCK, h), blockBytes);
-      this.db.putSync(heightKey(P_RESULTS, h), resultBytes);
-      this.db.putSync(hashKey(P_HASH, hash), encode(u64, h));
-      txHashes.forEach((th, index) => {
-        const k = hashKey(P_TX, th);
-        // The same bytes cannot succeed twice (sequences), but keep the first inclusion if they ever reappear.
-        // The entry repeats the transaction and its result (a second copy on disk) so that looking one
-        // up reads one small record instead of decoding a whole block of thousands.
-        if (!this.db.doesExist(k)) {
-          const entry = {
-            height: h,
-            index,
-            timeMs: b.header.timeMs,
-            tx: b.txs[index] as Uint8Array,
-            result: b.results[index] as TxResult,
-          };
-          this.db.putSync(k, encode(txIndexEntryCodec, entry));
-        }
-      });
-      this.db.putSync(META_HEIGHT, encode(u64, h));
-      if (first) this.db.putSync(META_BASE, encode(u64, h));
+    // Plain async puts, all issued in this one event turn: lmdb-js commits them in a single
+    // transaction on its write thread, so the B-tree work stays off the main thread (a
+    // transaction callback would run every put here, between the engine's CheckTx calls).
+    const writes: Promise<boolean>[] = [
+      this.db.put(heightKey(P_BLOCK, h), blockBytes),
+      this.db.put(heightKey(P_RESULTS, h), resultBytes),
+      this.db.put(hashKey(P_HASH, hash), encode(u64, h)),
+    ];
+    const indexed = new Set<string>();
+    txHashes.forEach((th, index) => {
+      // The same bytes cannot succeed twice (sequences), but keep the first inclusion if they ever reappear.
+      // The entry repeats the transaction and its result (a second copy on disk) so that looking one
+      // up reads one small record instead of decoding a whole block of thousands.
+      if (indexed.has(th)) return;
+      indexed.add(th);
+      const k = hashKey(P_TX, th);
+      if (this.db.doesExist(k)) return;
+      const entry = {
+        height: h,
+        index,
+        timeMs: b.header.timeMs,
+        tx: b.txs[index] as Uint8Array,
+        result: b.results[index] as TxResult,
+      };
+      writes.push(this.db.put(k, encode(txIndexEntryCodec, entry)));
     });
+    writes.push(this.db.put(META_HEIGHT, encode(u64, h)));
+    if (first) writes.push(this.db.put(META_BASE, encode(u64, h)));
+    await Promise.all(writes);
     await this.db.flushed;
     this.lastHeight = h;
     if (first) this.baseHeight = h;
