@@ -16,7 +16,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { ed25519Backend, nativeVerifyRaw } from "@urbis/node";
+import { ed25519Backend, NODE_RUNTIME_FLAGS, nativeVerifyRaw } from "@urbis/node";
 import { sha256, txSignHash } from "@urbis/protocol";
 import { type CometbftResult, runCometbftPhase } from "./cometbft.js";
 import { type BenchAccount, benchAccount, signedTransfer } from "./keys.js";
@@ -35,8 +35,14 @@ if (SKIP_COMETBFT && COMETBFT_ONLY) throw new Error("--skip-cometbft and --comet
 if (!Number.isInteger(TIMEOUT_COMMIT_MS) || TIMEOUT_COMMIT_MS < 0)
   throw new Error("--timeout-commit=<ms> needs an integer");
 
-/** Extra Node flags for the solo node process (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p"). */
-const NODE_ARGS = (process.env.URBIS_BENCH_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
+/**
+ * Node flags of the solo node process: the ones every node runs with, then
+ * URBIS_BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p").
+ */
+const NODE_ARGS = [
+  ...NODE_RUNTIME_FLAGS,
+  ...(process.env.URBIS_BENCH_NODE_ARGS ?? "").split(" ").filter((a) => a !== ""),
+];
 
 interface NodeProc {
   url: string;

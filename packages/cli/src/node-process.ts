@@ -8,6 +8,7 @@ import { createWriteStream } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { NODE_RUNTIME_FLAGS } from "@urbis/node";
 import { CliError, EXIT } from "./output.js";
 
 /** The CLI launcher. */
@@ -30,11 +31,12 @@ export interface NodeChild {
 
 /**
  * Spawns `urbis start --home <home> --json`; its output is appended to
- * `<home>/urbis.log`. `nodeArgs` are Node.js flags (e.g. --cpu-prof).
+ * `<home>/urbis.log`. It runs with {@link NODE_RUNTIME_FLAGS}; `nodeArgs`
+ * are more Node.js flags (e.g. --cpu-prof).
  */
 export function spawnNode(home: string, nodeArgs: readonly string[] = []): NodeChild {
   const log = createWriteStream(join(home, "urbis.log"), { flags: "a" });
-  const child = spawn(process.execPath, [...nodeArgs, BIN, "start", "--home", home, "--json"], {
+  const child = spawn(process.execPath, [...NODE_RUNTIME_FLAGS, ...nodeArgs, BIN, "start", "--home", home, "--json"], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout?.pipe(log, { end: false });

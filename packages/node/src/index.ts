@@ -8,6 +8,7 @@ export * from "./fatal.js";
 export * from "./modules.js";
 export * from "./records/index.js";
 export * from "./run.js";
+export * from "./runtime-flags.js";
 export * from "./service.js";
 export * from "./snapshots/index.js";
 export * from "./solo/index.js";
