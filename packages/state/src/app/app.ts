@@ -515,7 +515,9 @@ export class UrbisApp implements App {
       return errorResult(e);
     }
     if (mode === "deliver") this.sigCache.delete(d.hash);
-    const msgStore = new CacheStore(txStore);
+    // In a block, messages get their own checkpoint: if one fails, the ante's writes (the sequence)
+    // stay and theirs go. A check keeps nothing of a failed transaction, so one checkpoint does.
+    const msgStore = mode === "deliver" ? new CacheStore(txStore) : txStore;
     const events: Event[] = [];
     const ctx: TxContext = {
       block,
@@ -532,7 +534,7 @@ export class UrbisApp implements App {
       if (mode === "deliver") txStore.writeTo(base);
       return errorResult(e);
     }
-    msgStore.writeTo(txStore);
+    if (msgStore !== txStore) msgStore.writeTo(txStore);
     txStore.writeTo(base);
     return { ...OK, events };
   }
