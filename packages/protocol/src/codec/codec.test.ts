@@ -172,3 +172,19 @@ describe("encode's reused writers", () => {
     assert.deepEqual([...y], [2, 0, 0, 0, 1, 0, 0, 0, 9]);
   });
 });
+
+describe("integer reads at the edges", () => {
+  it("round-trip u64 and u128 around 2^32, 2^53 and their maxima", () => {
+    const edges = [0n, 1n, 2n ** 32n - 1n, 2n ** 32n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 53n + 1n, 2n ** 63n, MAX_U64];
+    for (const v of edges) {
+      assert.equal(decode(u64, encode(u64, v)), v);
+      assert.equal(decode(u128, encode(u128, v)), v);
+      for (const hi of [1n, 2n ** 53n + 1n, MAX_U64]) {
+        const w = (hi << 64n) | v;
+        assert.equal(decode(u128, encode(u128, w)), w);
+      }
+    }
+    assert.equal(decode(u128, encode(u128, MAX_U128)), MAX_U128);
+    assert.equal(decode(u32, encode(u32, 0xffff_ffff)), 0xffff_ffff);
+  });
+});
