@@ -17,7 +17,7 @@ import {
 import { nativeEd25519Verifier } from "../crypto/ed25519.js";
 import { NodeErrors } from "../errors.js";
 import type { StreamItem } from "../service.js";
-import { formatCursor, nextBlockDelay, parseCursor, SoloEngine, type SoloEngineOptions } from "./engine.js";
+import { formatCursor, parseCursor, SoloEngine, type SoloEngineOptions } from "./engine.js";
 import { startSoloNode } from "./index.js";
 
 const dirs: string[] = [];
@@ -606,15 +606,5 @@ describe("startSoloNode", () => {
       await node.close();
     }
     assert.equal(node.ready(), false);
-  });
-});
-
-describe("block cadence", () => {
-  it("counts the interval from a block's start, with a quarter of it at least after its end", () => {
-    assert.equal(nextBlockDelay(1000, 0), 1000);
-    assert.equal(nextBlockDelay(1000, 300), 700);
-    assert.equal(nextBlockDelay(1000, 750), 250);
-    assert.equal(nextBlockDelay(1000, 900), 250);
-    assert.equal(nextBlockDelay(1000, 5000), 250);
   });
 });

@@ -49,14 +49,6 @@ export type SoloApp = App & {
 };
 
 /** Options of {@link SoloEngine}. */
-/**
- * Milliseconds until the next block attempt, `sinceStartMs` after the last
- * one started: the rest of the interval, but at least a quarter of it.
- */
-export function nextBlockDelay(intervalMs: number, sinceStartMs: number): number {
-  return Math.max(intervalMs / 4, intervalMs - sinceStartMs);
-}
-
 export interface SoloEngineOptions {
   /** Node home directory; the block store lives in `<home>/blocks`. */
   home: string;
@@ -64,11 +56,9 @@ export interface SoloEngineOptions {
   /** The App, or a factory called once by `start()` (after which the engine owns it). */
   app: SoloApp | (() => SoloApp | Promise<SoloApp>);
   /**
-   * Time between the starts of block attempts. A block is made when the
-   * mempool is not empty, or (possibly empty) when the App's `nextDueTimeMs()`
-   * has been reached by the engine clock. A block that takes longer than this
-   * is followed by a pause of a quarter of it, so that submissions are still
-   * checked between blocks. Default 1000 ms.
+   * Time between block attempts. A block is made when the mempool is not
+   * empty, or (possibly empty) when the App's `nextDueTimeMs()` has been
+   * reached by the engine clock. Default 1000 ms.
    */
   blockIntervalMs?: number;
   /** Most transactions per block. Default 5000. */
@@ -383,15 +373,8 @@ export class SoloEngine implements NodeService {
 
   // ---------------------------------------------------------------- blocks
 
-  /**
-   * Arms the timer of the next block attempt, `intervalMs` after the start of
-   * the last one: a fixed cadence, so a transaction waits at most one interval
-   * for its block however long the previous block took to make (a timer
-   * counted from a block's end would add that time to every wait).
-   */
-  private schedule(startedAt?: number): void {
+  private schedule(): void {
     if (this.phase !== "running") return;
-    const delay = nextBlockDelay(this.intervalMs, startedAt === undefined ? 0 : performance.now() - startedAt);
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (this.phase !== "running") return;
@@ -400,13 +383,12 @@ export class SoloEngine implements NodeService {
         this.schedule();
         return;
       }
-      const started = performance.now();
       this.produce(due)
         .catch(() => {
           // Already halted inside makeBlock; nothing more to do here.
         })
-        .finally(() => this.schedule(started));
-    }, delay);
+        .finally(() => this.schedule());
+    }, this.intervalMs);
   }
 
   /**
