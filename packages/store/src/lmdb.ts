@@ -8,8 +8,8 @@
  * - `roots`: root record per kept version, key = u64 BE version.
  * - `flat`:  latest value of every key, key = state key (for fast reads and
  *            ordered range queries at the latest version).
- * - `meta`:  `format` = 1; `importing` while a state-sync import is written
- *            (an import interrupted by a crash is undone when the store is reopened).
+ * - `meta`:  `format` = 1; `importing` while a state-sync import or a genesis
+ *            is written (one interrupted by a crash is undone when the store is reopened).
  *
  * A commit writes all of them in one write transaction, so a crash before it
  * commits leaves the previous version intact and a crash after loses nothing.
@@ -242,6 +242,21 @@ class LmdbBackend implements StoreBackend {
       if (!this.importMarked) this.meta.putSync(IMPORTING_KEY, new Uint8Array([1]));
       for (const i of order) this.nodes.putSync(nodeKeys[i]!, nodeValues[i]!);
       for (const [key, value] of flat) this.flat.putSync(key, value);
+    }, TXN_COMMIT_NO_FLUSH);
+    this.importMarked = true;
+  }
+
+  genesisPut(c: Pick<CommitSet, "nodeKeys" | "nodeValues" | "stale" | "writes">): void {
+    this.env.transactionSync(() => {
+      if (!this.importMarked) this.meta.putSync(IMPORTING_KEY, new Uint8Array([1]));
+      // Stale first: a new node may take a stale one's key. No MDB_APPEND: keys
+      // of the same version land anywhere among the ones written before.
+      for (const k of c.stale) this.nodes.removeSync(k);
+      for (let i = 0; i < c.nodeKeys.length; i++) this.nodes.putSync(c.nodeKeys[i]!, c.nodeValues[i]!);
+      for (const [key, value] of c.writes) {
+        if (value === null) this.flat.removeSync(key);
+        else this.flat.putSync(key, value);
+      }
     }, TXN_COMMIT_NO_FLUSH);
     this.importMarked = true;
   }

@@ -97,6 +97,16 @@ class MemoryBackend implements StoreBackend {
     if (flat.length > 0) this.sorted = undefined;
   }
 
+  genesisPut(c: Pick<CommitSet, "nodeKeys" | "nodeValues" | "stale" | "writes">): void {
+    for (const k of c.stale) this.nodes.delete(bytesKey(k));
+    for (let i = 0; i < c.nodeKeys.length; i++) this.nodes.set(bytesKey(c.nodeKeys[i]!), c.nodeValues[i]!.slice());
+    for (const [key, value] of c.writes) {
+      if (value === null) this.flat.delete(bytesKey(key));
+      else this.flat.set(bytesKey(key), value);
+    }
+    this.sorted = undefined;
+  }
+
   importFinish(version: number, root: Uint8Array): void {
     this.roots.clear();
     this.roots.set(version, root);

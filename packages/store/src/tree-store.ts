@@ -4,7 +4,7 @@
  * is behind {@link StoreBackend}; the tree algorithm is in tree.ts.
  */
 import { compareBytes, encodeProof, InvariantViolation } from "@urbis/protocol";
-import type { CommitStore, Entry, KVRead, Write } from "@urbis/state";
+import type { CommitStore, Entry, GenesisWriter, KVRead, Write } from "@urbis/state";
 import { StoreErrors } from "./errors.js";
 import { sha256 } from "./hash.js";
 import {
@@ -16,6 +16,7 @@ import {
   type NodeStorage,
   prepareItems,
   proveKey,
+  RootKind,
   type RootRecord,
   type TreeUpdate,
 } from "./tree.js";
@@ -69,6 +70,14 @@ export interface StoreBackend extends NodeStorage {
    * itself as mid-import, so that one interrupted by a crash is undone on reopening.
    */
   importPut(nodeKeys: readonly Uint8Array[], nodeValues: readonly Uint8Array[], flat: readonly Entry[]): void;
+  /**
+   * One batch of a genesis written as version 0 (see {@link TreeCommitStore.beginGenesis}):
+   * deletes the `stale` nodes (all of version 0, which a later batch replaced or
+   * removed), then writes the new nodes (which may reuse a deleted key) and the
+   * flat-table changes. Like importPut, it marks the backend as mid-import, so
+   * that a crash before importFinish leaves an empty store on reopening.
+   */
+  genesisPut(c: Pick<CommitSet, "nodeKeys" | "nodeValues" | "stale" | "writes">): void;
   /** Ends an import, atomically and durably: `root` becomes `version`'s record, the only one kept. */
   importFinish(version: number, root: Uint8Array): void;
   /** Deletes everything (nodes, stale index, roots, flat table, import mark); `root` becomes version 0's record. */
@@ -93,6 +102,19 @@ interface Staged {
   readonly version: number;
   readonly update: TreeUpdate;
   readonly writes: readonly Write[];
+}
+
+/** Fails unless `writes` has ascending unique keys of acceptable length. */
+function checkWrites(writes: readonly Write[]): void {
+  let prev: Uint8Array | undefined;
+  for (const [key] of writes) {
+    if (key.length === 0 || key.length > MAX_KEY_BYTES) {
+      throw new InvariantViolation(`state keys must have 1..${MAX_KEY_BYTES} bytes, got ${key.length}`);
+    }
+    if (prev !== undefined && compareBytes(prev, key) >= 0)
+      throw new InvariantViolation("writes must have ascending unique keys");
+    prev = key;
+  }
 }
 
 /** Version as a store-internal number, or -1 if it cannot be a version. */
@@ -186,15 +208,7 @@ export class TreeCommitStore implements CommitStore {
   stage(writes: readonly Write[]): Uint8Array {
     this.assertOpen();
     this.assertNotImporting();
-    let prev: Uint8Array | undefined;
-    for (const [key] of writes) {
-      if (key.length === 0 || key.length > MAX_KEY_BYTES) {
-        throw new InvariantViolation(`state keys must have 1..${MAX_KEY_BYTES} bytes, got ${key.length}`);
-      }
-      if (prev !== undefined && compareBytes(prev, key) >= 0)
-        throw new InvariantViolation("writes must have ascending unique keys");
-      prev = key;
-    }
+    checkWrites(writes);
     const version = this.last + 1;
     const items = prepareItems(writes, (key) => this.backend.hasLatest(key));
     const update = applyBatch(this.backend, this.lastRoot, version, items);
@@ -274,6 +288,8 @@ export class TreeCommitStore implements CommitStore {
     const v = versionNumber(version);
     if (v < 1) throw new InvariantViolation(`cannot import as version ${version}`);
     this.staged = undefined;
+    // Version 0 may hold a genesis (InitChain ran, block 1 never came): the import replaces it.
+    if (this.lastRoot.kind !== RootKind.Empty) this.resetEmpty();
     this.importing = true;
     return new StoreImport(BigInt(v), {
       maxKeyBytes: MAX_KEY_BYTES,
@@ -290,12 +306,59 @@ export class TreeCommitStore implements CommitStore {
       reset: () => {
         this.importing = false;
         if (this.closed) return; // a persistent store undoes the import when reopened
-        this.backend.reset(encodeRootRecord(EMPTY_ROOT_RECORD));
-        this.last = 0;
-        this.oldest = 0;
-        this.lastRoot = EMPTY_ROOT_RECORD;
+        this.resetEmpty();
       },
     });
+  }
+
+  /**
+   * Writes the genesis state as version 0 in batches (see the CommitStore
+   * interface). Each batch updates the version-0 tree in place: a node a
+   * batch replaces has the same key as its replacement or is deleted, since
+   * node keys are (version, depth, path) and the tree's shape depends only on
+   * its keys. So after the last batch the stored nodes are exactly those one
+   * batch of all the writes would have made, and the root hash the same.
+   * The batches go to disk as they come (memory stays bounded by one batch);
+   * nothing counts until finish() writes version 0's root record, durably.
+   */
+  beginGenesis(): GenesisWriter {
+    this.assertOpen();
+    this.assertNotImporting();
+    if (this.last !== 0) throw new InvariantViolation(`genesis needs an empty store; this one is at ${this.last}`);
+    this.staged = undefined;
+    // Version 0 holds an earlier genesis when a node crashed between InitChain and block 1.
+    if (this.lastRoot.kind !== RootKind.Empty) this.resetEmpty();
+    this.importing = true;
+    let root = EMPTY_ROOT_RECORD;
+    let ended = false;
+    const active = () => {
+      if (ended) throw new InvariantViolation("this genesis has already finished or been abandoned");
+      this.assertOpen();
+    };
+    return {
+      write: (writes) => {
+        active();
+        checkWrites(writes);
+        const items = prepareItems(writes, (key) => this.backend.hasLatest(key));
+        const update = applyBatch(this.backend, root, 0, items);
+        this.backend.genesisPut({ ...update, writes });
+        root = update.root;
+      },
+      finish: () => {
+        active();
+        ended = true;
+        this.backend.importFinish(0, encodeRootRecord(root));
+        this.lastRoot = root;
+        this.importing = false;
+        return root.hash.slice();
+      },
+      abort: () => {
+        if (ended) return;
+        ended = true;
+        this.importing = false;
+        if (!this.closed) this.resetEmpty(); // a persistent store undoes it when reopened
+      },
+    };
   }
 
   /** Number of stored tree nodes, over all kept versions (a size statistic; may scan). */
@@ -309,6 +372,14 @@ export class TreeCommitStore implements CommitStore {
     this.closed = true;
     this.staged = undefined;
     await this.backend.close();
+  }
+
+  /** Deletes everything: the store holds only the empty version 0. */
+  private resetEmpty(): void {
+    this.backend.reset(encodeRootRecord(EMPTY_ROOT_RECORD));
+    this.last = 0;
+    this.oldest = 0;
+    this.lastRoot = EMPTY_ROOT_RECORD;
   }
 
   private assertOpen(): void {
