@@ -15,7 +15,7 @@
  * commits leaves the previous version intact and a crash after loses nothing.
  */
 import { InvariantViolation, utf8 } from "@urbis/protocol";
-import type { Entry } from "@urbis/state";
+import type { Entry, Write } from "@urbis/state";
 import { type Database, open as openLmdb, type RootDatabase } from "lmdb";
 import { readU64, u64Bytes } from "./tree.js";
 import { type CommitSet, type CommitStoreOptions, type StoreBackend, TreeCommitStore } from "./tree-store.js";
@@ -246,14 +246,10 @@ class LmdbBackend implements StoreBackend {
     this.importMarked = true;
   }
 
-  genesisPut(c: Pick<CommitSet, "nodeKeys" | "nodeValues" | "stale" | "writes">): void {
+  genesisPut(writes: readonly Write[]): void {
     this.env.transactionSync(() => {
       if (!this.importMarked) this.meta.putSync(IMPORTING_KEY, new Uint8Array([1]));
-      // Stale first: a new node may take a stale one's key. No MDB_APPEND: keys
-      // of the same version land anywhere among the ones written before.
-      for (const k of c.stale) this.nodes.removeSync(k);
-      for (let i = 0; i < c.nodeKeys.length; i++) this.nodes.putSync(c.nodeKeys[i]!, c.nodeValues[i]!);
-      for (const [key, value] of c.writes) {
+      for (const [key, value] of writes) {
         if (value === null) this.flat.removeSync(key);
         else this.flat.putSync(key, value);
       }

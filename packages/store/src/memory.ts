@@ -3,7 +3,7 @@
  * LMDB store, with nodes in a Map. For unit tests of the state machine.
  */
 import { bytesKey, keyBytes } from "@urbis/protocol";
-import type { Entry } from "@urbis/state";
+import type { Entry, Write } from "@urbis/state";
 import { type CommitSet, type CommitStoreOptions, type StoreBackend, TreeCommitStore } from "./tree-store.js";
 
 // Map keys are bytesKey strings (one char per byte): cheap to build, and they
@@ -97,10 +97,8 @@ class MemoryBackend implements StoreBackend {
     if (flat.length > 0) this.sorted = undefined;
   }
 
-  genesisPut(c: Pick<CommitSet, "nodeKeys" | "nodeValues" | "stale" | "writes">): void {
-    for (const k of c.stale) this.nodes.delete(bytesKey(k));
-    for (let i = 0; i < c.nodeKeys.length; i++) this.nodes.set(bytesKey(c.nodeKeys[i]!), c.nodeValues[i]!.slice());
-    for (const [key, value] of c.writes) {
+  genesisPut(writes: readonly Write[]): void {
+    for (const [key, value] of writes) {
       if (value === null) this.flat.delete(bytesKey(key));
       else this.flat.set(bytesKey(key), value);
     }

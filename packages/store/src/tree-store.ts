@@ -21,7 +21,7 @@ import {
   type TreeUpdate,
 } from "./tree.js";
 import { StateExport, TreeWalker } from "./tree-export.js";
-import { StoreImport } from "./tree-import.js";
+import { BulkTreeBuilder, StoreImport } from "./tree-import.js";
 
 /**
  * Longest state key accepted: LMDB's key size limit with 4 KiB pages (keys are
@@ -72,12 +72,11 @@ export interface StoreBackend extends NodeStorage {
   importPut(nodeKeys: readonly Uint8Array[], nodeValues: readonly Uint8Array[], flat: readonly Entry[]): void;
   /**
    * One batch of a genesis written as version 0 (see {@link TreeCommitStore.beginGenesis}):
-   * deletes the `stale` nodes (all of version 0, which a later batch replaced or
-   * removed), then writes the new nodes (which may reuse a deleted key) and the
-   * flat-table changes. Like importPut, it marks the backend as mid-import, so
-   * that a crash before importFinish leaves an empty store on reopening.
+   * flat-table changes only (null deletes). Like importPut, it marks the
+   * backend as mid-import, so that a crash before importFinish leaves an empty
+   * store on reopening; the tree nodes then come through importPut.
    */
-  genesisPut(c: Pick<CommitSet, "nodeKeys" | "nodeValues" | "stale" | "writes">): void;
+  genesisPut(writes: readonly Write[]): void;
   /** Ends an import, atomically and durably: `root` becomes `version`'s record, the only one kept. */
   importFinish(version: number, root: Uint8Array): void;
   /** Deletes everything (nodes, stale index, roots, flat table, import mark); `root` becomes version 0's record. */
@@ -115,6 +114,67 @@ function checkWrites(writes: readonly Write[]): void {
       throw new InvariantViolation("writes must have ascending unique keys");
     prev = key;
   }
+}
+
+/** Tree nodes written to the backend at a time while a genesis tree is built. */
+const GENESIS_NODE_BATCH = 50_000;
+
+/**
+ * Builds the version-0 tree of everything in the backend's flat table (a
+ * genesis; the store holds no other state) and writes its nodes. The bulk
+ * builder needs the entries in key-hash order: one pass over the flat table
+ * collects each key and its hash into flat typed arrays (36 bytes per entry
+ * plus the key: ~140 MB for two million entries, a fraction of what the same
+ * keys take as JS objects), then the entries are added in hash order, their
+ * values read back from the table.
+ */
+function buildGenesisTree(backend: StoreBackend): RootRecord {
+  let n = 0;
+  let hashes = new Uint8Array(32 * 1024);
+  let keys = new Uint8Array(64 * 1024);
+  let keyEnd = new Uint32Array(1024); // key i is keys[keyEnd[i-1] .. keyEnd[i])
+  let used = 0;
+  for (const [key] of backend.iterateLatest()) {
+    if (32 * (n + 1) > hashes.length) hashes = grow(hashes, 32 * (n + 1));
+    if (n + 1 > keyEnd.length) keyEnd = grow(keyEnd, n + 1);
+    if (used + key.length > keys.length) keys = grow(keys, used + key.length);
+    hashes.set(sha256(key), 32 * n);
+    keys.set(key, used);
+    used += key.length;
+    keyEnd[n++] = used;
+  }
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => {
+    for (let j = 0; j < 32; j++) {
+      const d = (hashes[32 * a + j] as number) - (hashes[32 * b + j] as number);
+      if (d !== 0) return d;
+    }
+    return 0;
+  });
+  const builder = new BulkTreeBuilder(0);
+  const put = () => {
+    const { nodeKeys, nodeValues } = builder.drain();
+    backend.importPut(nodeKeys, nodeValues, []);
+  };
+  for (let k = 0; k < n; k++) {
+    const i = order[k] as number;
+    const key = keys.subarray(i === 0 ? 0 : (keyEnd[i - 1] as number), keyEnd[i] as number);
+    const value = backend.getLatest(key);
+    if (value === undefined) throw new InvariantViolation("a genesis key vanished from the flat table");
+    builder.add(key, value, hashes.subarray(32 * i, 32 * i + 32));
+    if (k % GENESIS_NODE_BATCH === GENESIS_NODE_BATCH - 1) put();
+  }
+  const root = builder.finish();
+  put();
+  return root;
+}
+
+/** A copy of `a` with room for at least `min` elements (doubling). */
+function grow<T extends Uint8Array | Uint32Array>(a: T, min: number): T {
+  const b = new (a.constructor as new (n: number) => T)(Math.max(min, 2 * a.length));
+  b.set(a);
+  return b;
 }
 
 /** Version as a store-internal number, or -1 if it cannot be a version. */
@@ -313,13 +373,14 @@ export class TreeCommitStore implements CommitStore {
 
   /**
    * Writes the genesis state as version 0 in batches (see the CommitStore
-   * interface). Each batch updates the version-0 tree in place: a node a
-   * batch replaces has the same key as its replacement or is deleted, since
-   * node keys are (version, depth, path) and the tree's shape depends only on
-   * its keys. So after the last batch the stored nodes are exactly those one
-   * batch of all the writes would have made, and the root hash the same.
-   * The batches go to disk as they come (memory stays bounded by one batch);
-   * nothing counts until finish() writes version 0's root record, durably.
+   * interface). The batches go to the flat table as they come, so memory is
+   * bounded by one batch; finish() then builds the version-0 tree once, from
+   * the flat table in key-hash order (see {@link buildGenesisTree}), writing
+   * every node once: the nodes of the bulk import, which are those a single
+   * stage() of the whole state would give, so the root hash is the same.
+   * (Updating the tree per batch instead rewrote the upper nodes every batch
+   * and, with LMDB's copy-on-write, tripled the file and its resident pages.)
+   * Nothing counts until finish() writes version 0's root record, durably.
    */
   beginGenesis(): GenesisWriter {
     this.assertOpen();
@@ -329,23 +390,31 @@ export class TreeCommitStore implements CommitStore {
     // Version 0 holds an earlier genesis when a node crashed between InitChain and block 1.
     if (this.lastRoot.kind !== RootKind.Empty) this.resetEmpty();
     this.importing = true;
-    let root = EMPTY_ROOT_RECORD;
     let ended = false;
     const active = () => {
       if (ended) throw new InvariantViolation("this genesis has already finished or been abandoned");
       this.assertOpen();
     };
+    const abandon = () => {
+      ended = true;
+      this.importing = false;
+      if (!this.closed) this.resetEmpty(); // a persistent store undoes it when reopened
+    };
     return {
       write: (writes) => {
         active();
         checkWrites(writes);
-        const items = prepareItems(writes, (key) => this.backend.hasLatest(key));
-        const update = applyBatch(this.backend, root, 0, items);
-        this.backend.genesisPut({ ...update, writes });
-        root = update.root;
+        this.backend.genesisPut(writes);
       },
       finish: () => {
         active();
+        let root: RootRecord;
+        try {
+          root = buildGenesisTree(this.backend);
+        } catch (e) {
+          abandon();
+          throw e;
+        }
         ended = true;
         this.backend.importFinish(0, encodeRootRecord(root));
         this.lastRoot = root;
@@ -353,10 +422,7 @@ export class TreeCommitStore implements CommitStore {
         return root.hash.slice();
       },
       abort: () => {
-        if (ended) return;
-        ended = true;
-        this.importing = false;
-        if (!this.closed) this.resetEmpty(); // a persistent store undoes it when reopened
+        if (!ended) abandon();
       },
     };
   }
