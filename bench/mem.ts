@@ -5,7 +5,7 @@
  * (one per sender) and samples again. Prints peak VmHWM and the largest
  * RssAnon (JS heap and malloc) and RssFile (mapped LMDB pages) seen.
  *
- *   node --import tsx bench/mem.ts [accounts=1000000] [transfers=10000]
+ *   [MEM_TRACE=1] [URBIS_BENCH_NODE_ARGS=…] node --import tsx bench/mem.ts [accounts=1000000] [transfers=10000]
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -27,9 +27,11 @@ const cfg = JSON.stringify({
   blockIntervalMs: 1000,
 });
 const t0 = performance.now();
+/** Node flags for the node process, as in run.ts. */
+const NODE_ARGS = (process.env.URBIS_BENCH_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
 const child = spawn(
   process.execPath,
-  ["--import", "tsx", new URL("./node-process.ts", import.meta.url).pathname, cfg],
+  [...NODE_ARGS, "--import", "tsx", new URL("./node-process.ts", import.meta.url).pathname, cfg],
   {
     stdio: ["ignore", "pipe", "inherit"],
   },
@@ -52,16 +54,23 @@ function sample(): Sample | undefined {
   }
 }
 const max = { rss: 0, hwm: 0, anon: 0, file: 0 };
+/** MEM_TRACE=1 prints a sample every second. */
+const trace = process.env.MEM_TRACE === "1";
+let ticks = 0;
 const timer = setInterval(() => {
   const s = sample();
   if (!s) return;
   for (const k of Object.keys(max) as (keyof Sample)[]) max[k] = Math.max(max[k], s[k]);
+  if (trace && ++ticks % 10 === 0) {
+    console.log(`  ${((performance.now() - t0) / 1000).toFixed(0)} s: RssAnon ${s.anon} MiB, RssFile ${s.file} MiB`);
+  }
 }, 100);
 
 const url = await new Promise<string>((resolve, reject) => {
   const rl = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   rl.on("line", (l) => {
     if (l.startsWith("READY ")) resolve(l.slice(6).trim());
+    else if (trace) console.log(l); // e.g. --trace-gc
   });
   child.once("exit", (c) => reject(new Error(`node exited with ${c} before it was ready`)));
 });
