@@ -310,7 +310,8 @@ export class SoloEngine implements NodeService {
     let prevTime: bigint;
     let prevHash = "";
     if (appHeight === 0n) {
-      // Genesis state is only staged by InitChain and committed with block 1, so a fresh App always needs it.
+      // Until block 1 commits the App reports height 0 (InitChain's genesis state, version 0 of its
+      // store, is no block), so it always needs InitChain here; a genesis left by a crash is replaced.
       const r = app.initChain({ chainId: g.chainId, timeMs: genesisTime, initialHeight: 1n, appState: g.appState });
       prevAppHash = toHex(r.appHash);
       prevTime = genesisTime;
