@@ -48,7 +48,13 @@ export function decodeAddress(addr: string): Uint8Array {
   return raw;
 }
 
-function decodeAddressUncached(addr: string): Uint8Array {
+/**
+ * {@link decodeAddress} without the cache, for passes over many distinct
+ * addresses (a genesis listing a million accounts): there remembering each
+ * one only churns the cache, and its entries, kept for tens of thousands of
+ * conversions, all end up as garbage in V8's old generation.
+ */
+export function decodeAddressUncached(addr: string): Uint8Array {
   let decoded: { prefix: string; words: number[] };
   try {
     decoded = bech32m.decode(addr as `${string}1${string}`, 90);

@@ -8,14 +8,14 @@
  * - `roots`: root record per kept version, key = u64 BE version.
  * - `flat`:  latest value of every key, key = state key (for fast reads and
  *            ordered range queries at the latest version).
- * - `meta`:  `format` = 1; `importing` while a state-sync import is written
- *            (an import interrupted by a crash is undone when the store is reopened).
+ * - `meta`:  `format` = 1; `importing` while a state-sync import or a genesis
+ *            is written (one interrupted by a crash is undone when the store is reopened).
  *
  * A commit writes all of them in one write transaction, so a crash before it
  * commits leaves the previous version intact and a crash after loses nothing.
  */
 import { InvariantViolation, utf8 } from "@urbis/protocol";
-import type { Entry } from "@urbis/state";
+import type { Entry, Write } from "@urbis/state";
 import { type Database, open as openLmdb, type RootDatabase } from "lmdb";
 import { readU64, u64Bytes } from "./tree.js";
 import { type CommitSet, type CommitStoreOptions, type StoreBackend, TreeCommitStore } from "./tree-store.js";
@@ -242,6 +242,17 @@ class LmdbBackend implements StoreBackend {
       if (!this.importMarked) this.meta.putSync(IMPORTING_KEY, new Uint8Array([1]));
       for (const i of order) this.nodes.putSync(nodeKeys[i]!, nodeValues[i]!);
       for (const [key, value] of flat) this.flat.putSync(key, value);
+    }, TXN_COMMIT_NO_FLUSH);
+    this.importMarked = true;
+  }
+
+  genesisPut(writes: readonly Write[]): void {
+    this.env.transactionSync(() => {
+      if (!this.importMarked) this.meta.putSync(IMPORTING_KEY, new Uint8Array([1]));
+      for (const [key, value] of writes) {
+        if (value === null) this.flat.removeSync(key);
+        else this.flat.putSync(key, value);
+      }
     }, TXN_COMMIT_NO_FLUSH);
     this.importMarked = true;
   }

@@ -3,7 +3,7 @@
  * LMDB store, with nodes in a Map. For unit tests of the state machine.
  */
 import { bytesKey, keyBytes } from "@urbis/protocol";
-import type { Entry } from "@urbis/state";
+import type { Entry, Write } from "@urbis/state";
 import { type CommitSet, type CommitStoreOptions, type StoreBackend, TreeCommitStore } from "./tree-store.js";
 
 // Map keys are bytesKey strings (one char per byte): cheap to build, and they
@@ -95,6 +95,14 @@ class MemoryBackend implements StoreBackend {
     for (let i = 0; i < nodeKeys.length; i++) this.nodes.set(bytesKey(nodeKeys[i]!), nodeValues[i]!.slice());
     for (const [key, value] of flat) this.flat.set(bytesKey(key), value);
     if (flat.length > 0) this.sorted = undefined;
+  }
+
+  genesisPut(writes: readonly Write[]): void {
+    for (const [key, value] of writes) {
+      if (value === null) this.flat.delete(bytesKey(key));
+      else this.flat.set(bytesKey(key), value);
+    }
+    this.sorted = undefined;
   }
 
   importFinish(version: number, root: Uint8Array): void {

@@ -167,9 +167,11 @@ export class BulkTreeBuilder {
     return this.n;
   }
 
-  /** Adds one entry; its key hash must be above every earlier one (else `store.invalid_import`). */
-  add(key: Uint8Array, value: Uint8Array): void {
-    const kh = sha256(key);
+  /**
+   * Adds one entry; its key hash (`kh`, computed when not given) must be above
+   * every earlier one (else `store.invalid_import`).
+   */
+  add(key: Uint8Array, value: Uint8Array, kh: Uint8Array = sha256(key)): void {
     const it: Item = { kh, key, value, lh: leafHash(kh, sha256(value)) };
     const last = this.last;
     if (last !== undefined) {

@@ -4,7 +4,7 @@
  * is behind {@link StoreBackend}; the tree algorithm is in tree.ts.
  */
 import { compareBytes, encodeProof, InvariantViolation } from "@urbis/protocol";
-import type { CommitStore, Entry, KVRead, Write } from "@urbis/state";
+import type { CommitStore, Entry, GenesisWriter, KVRead, Write } from "@urbis/state";
 import { StoreErrors } from "./errors.js";
 import { sha256 } from "./hash.js";
 import { LatestCache } from "./latest-cache.js";
@@ -17,11 +17,12 @@ import {
   type NodeStorage,
   prepareItems,
   proveKey,
+  RootKind,
   type RootRecord,
   type TreeUpdate,
 } from "./tree.js";
 import { StateExport, TreeWalker } from "./tree-export.js";
-import { StoreImport } from "./tree-import.js";
+import { BulkTreeBuilder, StoreImport } from "./tree-import.js";
 
 /**
  * Longest state key accepted: LMDB's key size limit with 4 KiB pages (keys are
@@ -70,6 +71,13 @@ export interface StoreBackend extends NodeStorage {
    * itself as mid-import, so that one interrupted by a crash is undone on reopening.
    */
   importPut(nodeKeys: readonly Uint8Array[], nodeValues: readonly Uint8Array[], flat: readonly Entry[]): void;
+  /**
+   * One batch of a genesis written as version 0 (see {@link TreeCommitStore.beginGenesis}):
+   * flat-table changes only (null deletes). Like importPut, it marks the
+   * backend as mid-import, so that a crash before importFinish leaves an empty
+   * store on reopening; the tree nodes then come through importPut.
+   */
+  genesisPut(writes: readonly Write[]): void;
   /** Ends an import, atomically and durably: `root` becomes `version`'s record, the only one kept. */
   importFinish(version: number, root: Uint8Array): void;
   /** Deletes everything (nodes, stale index, roots, flat table, import mark); `root` becomes version 0's record. */
@@ -99,6 +107,81 @@ interface Staged {
   readonly version: number;
   readonly update: TreeUpdate;
   readonly writes: readonly Write[];
+}
+
+/** Fails unless `writes` has ascending unique keys of acceptable length. */
+function checkWrites(writes: readonly Write[]): void {
+  let prev: Uint8Array | undefined;
+  for (const [key] of writes) {
+    if (key.length === 0 || key.length > MAX_KEY_BYTES) {
+      throw new InvariantViolation(`state keys must have 1..${MAX_KEY_BYTES} bytes, got ${key.length}`);
+    }
+    if (prev !== undefined && compareBytes(prev, key) >= 0)
+      throw new InvariantViolation("writes must have ascending unique keys");
+    prev = key;
+  }
+}
+
+/** Tree nodes written to the backend at a time while a genesis tree is built. */
+const GENESIS_NODE_BATCH = 50_000;
+
+/**
+ * Builds the version-0 tree of everything in the backend's flat table (a
+ * genesis; the store holds no other state) and writes its nodes. The bulk
+ * builder needs the entries in key-hash order: a pass over the flat table
+ * collects each key and its hash into flat typed arrays (40 bytes per entry
+ * with the sort order, plus the key: about 70 MB for a million accounts, a
+ * fraction of what the same keys take as JS objects), then the entries are
+ * added in hash order, their values read back from the table.
+ */
+function buildGenesisTree(backend: StoreBackend): RootRecord {
+  // Sized by a first, cheap pass: growing the arrays by doubling left up to
+  // twice their size as garbage, which V8 frees only at a full collection.
+  let count = 0;
+  let keyTotal = 0;
+  for (const [key] of backend.iterateLatest()) {
+    count++;
+    keyTotal += key.length;
+  }
+  const hashes = new Uint8Array(32 * count);
+  const keys = new Uint8Array(keyTotal);
+  const keyEnd = new Uint32Array(count); // key i is keys[keyEnd[i-1] .. keyEnd[i])
+  let n = 0;
+  let used = 0;
+  for (const [key] of backend.iterateLatest()) {
+    if (n === count || used + key.length > keyTotal)
+      throw new InvariantViolation("the flat table changed during genesis");
+    hashes.set(sha256(key), 32 * n);
+    keys.set(key, used);
+    used += key.length;
+    keyEnd[n++] = used;
+  }
+  if (n !== count) throw new InvariantViolation("the flat table changed during genesis");
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => {
+    for (let j = 0; j < 32; j++) {
+      const d = (hashes[32 * a + j] as number) - (hashes[32 * b + j] as number);
+      if (d !== 0) return d;
+    }
+    return 0;
+  });
+  const builder = new BulkTreeBuilder(0);
+  const put = () => {
+    const { nodeKeys, nodeValues } = builder.drain();
+    backend.importPut(nodeKeys, nodeValues, []);
+  };
+  for (let k = 0; k < n; k++) {
+    const i = order[k] as number;
+    const key = keys.subarray(i === 0 ? 0 : (keyEnd[i - 1] as number), keyEnd[i] as number);
+    const value = backend.getLatest(key);
+    if (value === undefined) throw new InvariantViolation("a genesis key vanished from the flat table");
+    builder.add(key, value, hashes.subarray(32 * i, 32 * i + 32));
+    if (k % GENESIS_NODE_BATCH === GENESIS_NODE_BATCH - 1) put();
+  }
+  const root = builder.finish();
+  put();
+  return root;
 }
 
 /** Version as a store-internal number, or -1 if it cannot be a version. */
@@ -197,15 +280,7 @@ export class TreeCommitStore implements CommitStore {
   stage(writes: readonly Write[]): Uint8Array {
     this.assertOpen();
     this.assertNotImporting();
-    let prev: Uint8Array | undefined;
-    for (const [key] of writes) {
-      if (key.length === 0 || key.length > MAX_KEY_BYTES) {
-        throw new InvariantViolation(`state keys must have 1..${MAX_KEY_BYTES} bytes, got ${key.length}`);
-      }
-      if (prev !== undefined && compareBytes(prev, key) >= 0)
-        throw new InvariantViolation("writes must have ascending unique keys");
-      prev = key;
-    }
+    checkWrites(writes);
     const version = this.last + 1;
     const items = prepareItems(writes, (key) => {
       const cached = this.cache.get(key);
@@ -289,6 +364,8 @@ export class TreeCommitStore implements CommitStore {
     const v = versionNumber(version);
     if (v < 1) throw new InvariantViolation(`cannot import as version ${version}`);
     this.staged = undefined;
+    // Version 0 may hold a genesis (InitChain ran, block 1 never came): the import replaces it.
+    if (this.lastRoot.kind !== RootKind.Empty) this.resetEmpty();
     this.importing = true;
     return new StoreImport(BigInt(v), {
       maxKeyBytes: MAX_KEY_BYTES,
@@ -306,13 +383,67 @@ export class TreeCommitStore implements CommitStore {
       reset: () => {
         this.importing = false;
         if (this.closed) return; // a persistent store undoes the import when reopened
-        this.backend.reset(encodeRootRecord(EMPTY_ROOT_RECORD));
-        this.cache.clear();
-        this.last = 0;
-        this.oldest = 0;
-        this.lastRoot = EMPTY_ROOT_RECORD;
+        this.resetEmpty();
       },
     });
+  }
+
+  /**
+   * Writes the genesis state as version 0 in batches (see the CommitStore
+   * interface). The batches go to the flat table as they come, so memory is
+   * bounded by one batch; finish() then builds the version-0 tree once, from
+   * the flat table in key-hash order (see {@link buildGenesisTree}), writing
+   * every node once: the nodes of the bulk import, which are those a single
+   * stage() of the whole state would give, so the root hash is the same.
+   * (Updating the tree per batch instead rewrote the upper nodes every batch
+   * and, with LMDB's copy-on-write, tripled the file and its resident pages.)
+   * Nothing counts until finish() writes version 0's root record, durably.
+   */
+  beginGenesis(): GenesisWriter {
+    this.assertOpen();
+    this.assertNotImporting();
+    if (this.last !== 0) throw new InvariantViolation(`genesis needs an empty store; this one is at ${this.last}`);
+    this.staged = undefined;
+    // Version 0 holds an earlier genesis when a node crashed between InitChain and block 1.
+    if (this.lastRoot.kind !== RootKind.Empty) this.resetEmpty();
+    this.importing = true;
+    let ended = false;
+    const active = () => {
+      if (ended) throw new InvariantViolation("this genesis has already finished or been abandoned");
+      this.assertOpen();
+    };
+    const abandon = () => {
+      ended = true;
+      this.importing = false;
+      if (!this.closed) this.resetEmpty(); // a persistent store undoes it when reopened
+    };
+    return {
+      write: (writes) => {
+        active();
+        checkWrites(writes);
+        this.backend.genesisPut(writes);
+        // The flat table is what the latest view reads: keep the cache equal to it.
+        for (const [key, value] of writes) this.cache.write(key, value);
+      },
+      finish: () => {
+        active();
+        let root: RootRecord;
+        try {
+          root = buildGenesisTree(this.backend);
+        } catch (e) {
+          abandon();
+          throw e;
+        }
+        ended = true;
+        this.backend.importFinish(0, encodeRootRecord(root));
+        this.lastRoot = root;
+        this.importing = false;
+        return root.hash.slice();
+      },
+      abort: () => {
+        if (!ended) abandon();
+      },
+    };
   }
 
   /** Number of stored tree nodes, over all kept versions (a size statistic; may scan). */
@@ -326,6 +457,15 @@ export class TreeCommitStore implements CommitStore {
     this.closed = true;
     this.staged = undefined;
     await this.backend.close();
+  }
+
+  /** Deletes everything: the store holds only the empty version 0. */
+  private resetEmpty(): void {
+    this.backend.reset(encodeRootRecord(EMPTY_ROOT_RECORD));
+    this.cache.clear();
+    this.last = 0;
+    this.oldest = 0;
+    this.lastRoot = EMPTY_ROOT_RECORD;
   }
 
   private assertOpen(): void {

@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { type Ed25519Verifier, encodeTx, InvariantViolation, signTx, TxErrors, toHex, txHash } from "@urbis/protocol";
 import { type App, authModule, bankModule, type Module, UrbisApp } from "@urbis/state";
 import { LmdbCommitStore, MemoryCommitStore } from "@urbis/store";
@@ -108,6 +110,26 @@ describe("SoloEngine", () => {
       assert.equal(r.height, 2n, "the first transaction goes in the first block after genesis");
       assert.equal((await node.block(1n))?.txs.length, 0);
       assert.equal((await node.block(2n))?.txs.length, 1);
+    } finally {
+      await node.close();
+    }
+  });
+
+  it("lets go of the genesis document once started (a city's genesis is hundreds of MB)", async () => {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    let ref: WeakRef<object> | undefined;
+    const startWithOwnGenesis = () => {
+      const g = testGenesis({ accounts });
+      ref = new WeakRef(g.appState);
+      return startSoloNode({ home: tempHome(), genesis: g, blockIntervalMs: 20, verifierWorkers: 1, noSync: true });
+    };
+    const node = await startWithOwnGenesis();
+    try {
+      await sleep(10);
+      gc();
+      assert.equal(ref?.deref(), undefined, "the running node still holds the genesis app state");
+      assert.equal(node.status().latestHeight, 1n);
     } finally {
       await node.close();
     }

@@ -177,7 +177,13 @@ export class SoloEngine implements NodeService {
   /** Blocks replayed by `start()` to bring the App level with the block store (normally 0, or 1 after a crash). */
   replayedBlocks = 0;
 
-  private readonly opts: SoloEngineOptions;
+  private readonly opts: Omit<SoloEngineOptions, "genesis">;
+  /**
+   * The genesis document, until start() has used it: its app state can list
+   * a million accounts (hundreds of MB as JS objects), which a running node
+   * no longer needs.
+   */
+  private genesis: GenesisDoc | undefined;
   private readonly intervalMs: number;
   private readonly maxBlockTxs: number;
   private readonly maxBlockBytes: number;
@@ -213,7 +219,9 @@ export class SoloEngine implements NodeService {
   private readonly subscribers = new Set<Subscriber>();
 
   constructor(opts: SoloEngineOptions) {
-    this.opts = opts;
+    const { genesis, ...rest } = opts;
+    this.opts = rest;
+    this.genesis = genesis;
     this.intervalMs = opts.blockIntervalMs ?? 1000;
     this.maxBlockTxs = opts.maxBlockTxs ?? 5000;
     this.maxBlockBytes = opts.maxBlockBytes ?? 8 * 1024 * 1024;
@@ -253,6 +261,8 @@ export class SoloEngine implements NodeService {
       this.phase = "closed";
       await this.releaseResources();
       throw e;
+    } finally {
+      this.genesis = undefined;
     }
     this.verifier = new SignatureVerifierPool(
       this.opts.verifierWorkers === undefined ? {} : { size: this.opts.verifierWorkers },
@@ -265,7 +275,8 @@ export class SoloEngine implements NodeService {
   }
 
   private async handshake(): Promise<void> {
-    const g = this.opts.genesis;
+    const g = this.genesis;
+    if (!g) throw new InvariantViolation("the genesis document is gone: start() runs once");
     if (g.initialHeight !== "1") {
       throw NodeErrors.invalidGenesis.create(
         `initialHeight must be "1" for the solo engine, got ${JSON.stringify(g.initialHeight)}`,
@@ -299,7 +310,8 @@ export class SoloEngine implements NodeService {
     let prevTime: bigint;
     let prevHash = "";
     if (appHeight === 0n) {
-      // Genesis state is only staged by InitChain and committed with block 1, so a fresh App always needs it.
+      // Until block 1 commits the App reports height 0 (InitChain's genesis state, version 0 of its
+      // store, is no block), so it always needs InitChain here; a genesis left by a crash is replaced.
       const r = app.initChain({ chainId: g.chainId, timeMs: genesisTime, initialHeight: 1n, appState: g.appState });
       prevAppHash = toHex(r.appHash);
       prevTime = genesisTime;

@@ -74,18 +74,23 @@ export async function startSoloNode(opts: StartSoloNodeOptions): Promise<SoloEng
   mkdirSync(opts.home, { recursive: true });
   const keepRecent = opts.keepRecent ?? 0;
   const noSync = opts.noSync ?? false;
+  // The closures below outlive start: they use these locals, not `opts`, so
+  // the genesis document (possibly huge) is not kept alive through them.
+  const home = opts.home;
+  const invariantPeriod = opts.invariantPeriod ?? 0;
+  const modules = opts.modules ? opts.modules() : defaultModules(opts.genesis);
   let state: LmdbCommitStore | undefined;
   const engineOpts: SoloEngineOptions = {
-    home: opts.home,
+    home,
     genesis: opts.genesis,
     app: () => {
-      state = new LmdbCommitStore(join(opts.home, "state"), { keepRecent, noSync });
+      state = new LmdbCommitStore(join(home, "state"), { keepRecent, noSync });
       return new UrbisApp({
         store: state,
-        modules: opts.modules ? opts.modules() : defaultModules(opts.genesis),
+        modules,
         verifier: nativeEd25519Verifier,
         txHash: fastTxHash,
-        invariantPeriod: opts.invariantPeriod ?? 0,
+        invariantPeriod,
         keepRecent,
       });
     },

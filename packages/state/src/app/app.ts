@@ -26,6 +26,7 @@ import type { Json, Module, Permission, QueryHandler } from "../framework/module
 import { CacheStore, type CommitStore, type KVStore, ReadOnlyStore } from "../framework/store.js";
 import type { AuthKeeper } from "../modules/auth/keeper.js";
 import { AppErrors } from "./errors.js";
+import { GENESIS_BATCH_SIZE, GenesisStore } from "./genesis-store.js";
 import { MessageRouter } from "./router.js";
 import { SignatureCache } from "./signature-cache.js";
 import type { SnapshotProvider } from "./snapshots.js";
@@ -49,6 +50,7 @@ import {
   type QueryResponse,
   type Snapshot,
   type TxResult,
+  type ValidatorUpdate,
 } from "./types.js";
 
 /** Software version reported by Info. */
@@ -75,6 +77,8 @@ export interface AppOptions {
    * one; the default is the protocol's pure-JS hash (same answers).
    */
   txHash?: (raw: Uint8Array) => string;
+  /** Genesis writes buffered before a batch goes to the store (tests use small ones). */
+  genesisBatchSize?: number;
 }
 
 export type { ChunkApplied, RestoredState, SnapshotProvider } from "./snapshots.js";
@@ -122,8 +126,9 @@ export class UrbisApp implements App {
   private blockState: CacheStore;
   /** Where CheckTx runs: committed state plus transactions accepted since. */
   private checkState: CacheStore;
-  /** Genesis writes, kept until block 1 commits (they are committed with it). */
-  private genesisState: CacheStore | undefined;
+  /** InitChain wrote the genesis state (as the store's version 0) in this process. */
+  private genesisWritten = false;
+  private readonly genesisBatchSize: number;
   private lastBlockTimeMs = 0n;
 
   constructor(opts: AppOptions) {
@@ -134,6 +139,7 @@ export class UrbisApp implements App {
     this.invariantPeriod = opts.invariantPeriod ?? 0;
     this.keepRecent = opts.keepRecent ?? 0;
     this.snapshots = opts.snapshots;
+    this.genesisBatchSize = opts.genesisBatchSize ?? GENESIS_BATCH_SIZE;
     const authMod = opts.modules.find((m) => m.name === "auth") as (Module & { keeper?: AuthKeeper }) | undefined;
     if (!authMod?.keeper) throw new InvariantViolation("the auth module is required");
     this.auth = authMod.keeper;
@@ -219,26 +225,49 @@ export class UrbisApp implements App {
 
   initChain(req: InitChainRequest): InitChainResponse {
     if (this.store.lastVersion() !== 0n) throw new InvariantViolation("InitChain on a chain that already has blocks");
-    this.chainId = req.chainId;
-    this.blockState = new CacheStore(this.store.latest());
-    this.blockState.set(CHAIN_ID_KEY, utf8(req.chainId));
     const block: BlockInfo = { chainId: req.chainId, height: req.initialHeight, timeMs: req.timeMs };
-    const events: Event[] = [];
-    const ctx: Context = { block, store: this.blockState, emit: (e) => events.push(e) };
     // Parse every section first, so a bad document fails before any state is written.
-    const parsed = this.modules.map((m) => [m, m.genesis.parse(req.appState[m.name])] as const);
+    const parsed: (readonly [Module, unknown])[] = this.modules.map((m) => [m, m.genesis.parse(req.appState[m.name])]);
     for (const name of Object.keys(req.appState)) {
       if (!this.modules.some((m) => m.name === name)) {
         throw AppErrors.invalidGenesis.create(`genesis has a section for unknown module ${name}`);
       }
     }
-    for (const [m, g] of parsed) m.genesis.init(ctx, g);
-    // The initial validator set; when no module gives one, CometBFT keeps genesis.json's.
-    const validators = this.modules.flatMap((m) => m.initialValidators?.(ctx) ?? []);
-    this.assertInvariants(ctx);
-    const appHash = this.store.stage(this.blockState.sortedWrites());
-    this.genesisState = this.blockState;
-    this.checkState = new CacheStore(this.blockState);
+    // The genesis state becomes the store's version 0, written in bounded
+    // batches (see GenesisStore), rather than staged in memory and committed
+    // with block 1: a genesis of a million accounts no longer has to fit in
+    // memory twice. The app hash is the same (it depends on the state only),
+    // and block 1 is computed on top of version 0 exactly as before on top of
+    // the staged writes. Version 0 is not a block: Info still reports height 0
+    // until block 1 commits, so after a crash in between the engine calls
+    // InitChain again, which replaces version 0 (beginGenesis) and gives the
+    // same state and hash.
+    const writer = this.store.beginGenesis();
+    let appHash: Uint8Array;
+    let validators: ValidatorUpdate[];
+    try {
+      const store = new GenesisStore(this.store.latest(), writer, this.genesisBatchSize);
+      store.set(CHAIN_ID_KEY, utf8(req.chainId));
+      const events: Event[] = [];
+      const ctx: Context = { block, store, emit: (e) => events.push(e) };
+      for (const [m, g] of parsed) m.genesis.init(ctx, g);
+      // Let go of the parsed sections (they can list every account) before the invariants run.
+      parsed.length = 0;
+      // Written out before the reads below, which then iterate the store, not a large buffer.
+      store.flush();
+      // The initial validator set; when no module gives one, CometBFT keeps genesis.json's.
+      validators = this.modules.flatMap((m) => m.initialValidators?.(ctx) ?? []);
+      this.assertInvariants(ctx);
+      store.flush();
+      appHash = writer.finish();
+    } catch (e) {
+      writer.abort();
+      throw e;
+    }
+    this.chainId = req.chainId;
+    this.genesisWritten = true;
+    this.blockState = new CacheStore(this.store.latest());
+    this.checkState = new CacheStore(this.store.latest());
     this.lastBlockTimeMs = req.timeMs;
     return { appHash, validators };
   }
@@ -320,9 +349,10 @@ export class UrbisApp implements App {
     }
     // Always start from committed state, so a repeated FinalizeBlock (crash replay) gives the same result.
     this.blockState = new CacheStore(this.store.latest());
-    if (last === 0n) {
-      if (!this.genesisState) throw new InvariantViolation("FinalizeBlock of the first block before InitChain");
-      this.genesisState.copyTo(this.blockState);
+    // Version 0 holds the genesis state, written by InitChain in this process (Info reports
+    // height 0 until block 1 commits, so every engine calls InitChain before block 1).
+    if (last === 0n && !this.genesisWritten) {
+      throw new InvariantViolation("FinalizeBlock of the first block before InitChain");
     }
     const block: BlockInfo = { chainId: this.chainId, height: req.height, timeMs: req.timeMs };
     const events: Event[] = [];
@@ -351,7 +381,6 @@ export class UrbisApp implements App {
 
   async commit(): Promise<CommitResponse> {
     await this.store.commit();
-    this.genesisState = undefined;
     this.blockState = new CacheStore(this.store.latest());
     this.checkState = new CacheStore(this.store.latest());
     const h = this.store.lastVersion();
@@ -450,7 +479,6 @@ export class UrbisApp implements App {
   /** Reloads what the app caches from the freshly restored state. */
   private afterRestore(lastBlockTimeMs: bigint): void {
     this.chainId = this.readChainId() ?? "";
-    this.genesisState = undefined;
     this.blockState = new CacheStore(this.store.latest());
     this.checkState = new CacheStore(this.store.latest());
     this.lastBlockTimeMs = lastBlockTimeMs;
@@ -471,11 +499,9 @@ export class UrbisApp implements App {
     }
   }
 
-  /** Committed state (plus genesis writes before block 1 commits) to try a proposal against. */
+  /** Committed state (before block 1: the genesis state, version 0) to try a proposal against. */
   private proposalScratch(): CacheStore {
-    const scratch = new CacheStore(this.store.latest());
-    if (this.store.lastVersion() === 0n && this.genesisState) this.genesisState.copyTo(scratch);
-    return scratch;
+    return new CacheStore(this.store.latest());
   }
 
   private decode(raw: Uint8Array): Decoded {

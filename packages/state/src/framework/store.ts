@@ -207,6 +207,32 @@ export interface CommitStore {
   stage(writes: readonly Write[]): Uint8Array;
   /** Persists the staged writes atomically as the next version. */
   commit(): Promise<void>;
+  /**
+   * Starts writing the genesis state as version 0, in batches, replacing
+   * whatever version 0 held (a genesis written before a crash that came
+   * before block 1). Needs a store without versions above 0. While it runs,
+   * latest() reads the batches written so far and stage/commit are refused.
+   */
+  beginGenesis(): GenesisWriter;
   /** Value and encoded proof (see @urbis/protocol's proof codec) of `key` at a retained version. */
   prove(key: Uint8Array, version: bigint): { value: Uint8Array | undefined; proof: Uint8Array };
+}
+
+/**
+ * Genesis state being written as version 0 (see {@link CommitStore.beginGenesis}).
+ * Writing it in batches, on disk, rather than staging it whole with block 1,
+ * keeps memory bounded by the batch size: a genesis of a million accounts is
+ * millions of entries.
+ */
+export interface GenesisWriter {
+  /** Applies writes (ascending unique keys) on top of the earlier batches; latest() reads them at once. */
+  write(writes: readonly Write[]): void;
+  /**
+   * Makes what was written version 0's state, durably, and returns its root
+   * hash (the genesis app hash): the same as staging all the writes at once
+   * would give. Until then a crash leaves version 0 empty again.
+   */
+  finish(): Uint8Array;
+  /** Drops everything written: version 0 is empty again. Idempotent; a no-op after finish. */
+  abort(): void;
 }

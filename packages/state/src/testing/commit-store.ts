@@ -6,7 +6,7 @@
  * blocks, restarts and invariant checks.
  */
 import { sha256, toHex, utf8 } from "@urbis/protocol";
-import { type CommitStore, type KVRead, MemoryStore, type Write } from "../framework/store.js";
+import { type CommitStore, type GenesisWriter, type KVRead, MemoryStore, type Write } from "../framework/store.js";
 
 /** A versioned in-memory CommitStore; restarting an App over the same instance resumes from the last commit. */
 export class TestCommitStore implements CommitStore {
@@ -32,9 +32,36 @@ export class TestCommitStore implements CommitStore {
       if (v === null) state.delete(k);
       else state.set(k, v);
     }
-    const text = [...state.iterate()].map(([k, v]) => `${toHex(k)}=${toHex(v)}`).join(";");
-    this.staged = { state, root: sha256(utf8(text)) };
+    this.staged = { state, root: rootOf(state) };
     return this.staged.root;
+  }
+  beginGenesis(): GenesisWriter {
+    if (this.versions.length !== 1) throw new TypeError("genesis needs an empty store");
+    this.staged = undefined;
+    const state = new MemoryStore();
+    this.versions[0] = state;
+    this.roots[0] = new Uint8Array(0);
+    let ended = false;
+    return {
+      write: (writes) => {
+        if (ended) throw new TypeError("genesis already ended");
+        for (const [k, v] of writes) {
+          if (v === null) state.delete(k);
+          else state.set(k, v);
+        }
+      },
+      finish: () => {
+        if (ended) throw new TypeError("genesis already ended");
+        ended = true;
+        this.roots[0] = rootOf(state);
+        return this.roots[0];
+      },
+      abort: () => {
+        if (ended) return;
+        ended = true;
+        this.versions[0] = new MemoryStore();
+      },
+    };
   }
   async commit(): Promise<void> {
     if (!this.staged) throw new TypeError("commit without stage");
@@ -45,4 +72,9 @@ export class TestCommitStore implements CommitStore {
   prove(): { value: Uint8Array | undefined; proof: Uint8Array } {
     throw new TypeError("proofs are not supported by the test store");
   }
+}
+
+/** The test store's "app hash": SHA-256 over every entry. */
+function rootOf(state: MemoryStore): Uint8Array {
+  return sha256(utf8([...state.iterate()].map(([k, v]) => `${toHex(k)}=${toHex(v)}`).join(";")));
 }

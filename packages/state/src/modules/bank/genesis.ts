@@ -22,8 +22,7 @@ import {
   DEFAULT_BANK_PARAMS,
   DENOM_PATTERN,
   decode,
-  decodeAddress,
-  encodeAddress,
+  decodeAddressUncached,
   MAX_ASSET_CREATORS,
   MAX_U128,
   prefixEnd,
@@ -48,7 +47,13 @@ export interface GenesisBalance {
 export interface BankGenesis {
   params: BankParams;
   assets: AssetInfo[];
-  balances: GenesisBalance[];
+  /**
+   * The balances, in document order. From {@link parseBankGenesis}, each
+   * iteration derives them afresh from the validated section: a city's
+   * genesis lists a million accounts, and a parsed copy of them all would
+   * double the memory InitChain needs.
+   */
+  balances: Iterable<GenesisBalance>;
 }
 
 function noExtraKeys(j: JsonReader, o: Record<string, unknown>, allowed: readonly string[]): void {
@@ -57,7 +62,15 @@ function noExtraKeys(j: JsonReader, o: Record<string, unknown>, allowed: readonl
 
 /** The address in canonical (lowercase) form. */
 function canonicalAddress(j: JsonReader, v: unknown): string {
-  return encodeAddress(decodeAddress(j.address(v)));
+  if (typeof v !== "string") return j.fail(`${JSON.stringify(v)} is not an urbis address`);
+  try {
+    // Uncached: a genesis lists every account once (see decodeAddressUncached).
+    decodeAddressUncached(v);
+  } catch {
+    return j.fail(`${JSON.stringify(v)} is not an urbis address`);
+  }
+  // Bech32m decodes only all-lowercase or all-uppercase strings; the lowercase one is the encoding.
+  return v.toLowerCase();
 }
 
 /** Parses and validates a bank genesis section (undefined means an empty bank with default parameters). */
@@ -110,41 +123,60 @@ export function parseBankGenesis(json: unknown): BankGenesis {
   // Balances, and the supplies they add up to.
   const seen = new Set<string>();
   const balancesRaw = o.balances === undefined ? [] : j.at("balances").array(o.balances);
-  const balances = balancesRaw.map((b, i): GenesisBalance => {
-    const jb = j.at(`balances[${i}]`);
-    const bo = jb.object(b);
-    noExtraKeys(jb, bo, ["address", "coins"]);
-    const address = canonicalAddress(jb.at("address"), bo.address);
-    if (seen.has(address)) jb.at("address").fail(`duplicate account ${address}; list each account once`);
+  balancesRaw.forEach((b, i) => {
+    const { address, coins } = parseBalance(j, b, i, assets);
+    if (seen.has(address))
+      j.at(`balances[${i}]`).at("address").fail(`duplicate account ${address}; list each account once`);
     seen.add(address);
-    const denoms = new Set<string>();
-    const coins = jb
-      .at("coins")
-      .array(bo.coins)
-      .map((c, k): Coin => {
-        const jc = jb.at(`coins[${k}]`);
-        const co = jc.object(c);
-        noExtraKeys(jc, co, ["denom", "amount"]);
-        const denom = jc.at("denom").string(co.denom, DENOM_PATTERN);
-        const asset = assets.get(denom);
-        if (!asset) return jc.at("denom").fail(`no asset ${denom} is declared in bank.assets`);
-        if (denoms.has(denom)) jc.at("denom").fail(`duplicate denom ${denom} for ${address}`);
-        denoms.add(denom);
-        const amount = jc.at("amount").uint(co.amount, MAX_U128);
-        if (amount === 0n) jc.at("amount").fail("must be strictly positive (zero balances are not stored)");
-        const supply = asset.supply + amount;
-        if (supply > MAX_U128) jc.at("amount").fail(`the supply of ${denom} would exceed the largest u128`);
-        asset.supply = supply;
-        return { denom, amount };
-      });
-    return { address, coins };
+    coins.forEach((c, k) => {
+      const asset = assets.get(c.denom) as AssetInfo;
+      const supply = asset.supply + c.amount;
+      if (supply > MAX_U128) {
+        j.at(`balances[${i}]`)
+          .at(`coins[${k}]`)
+          .at("amount")
+          .fail(`the supply of ${c.denom} would exceed the largest u128`);
+      }
+      asset.supply = supply;
+    });
   });
+  // Validated above: parsing an entry again gives the same balance and cannot fail.
+  const balances: Iterable<GenesisBalance> = {
+    *[Symbol.iterator]() {
+      for (let i = 0; i < balancesRaw.length; i++) yield parseBalance(j, balancesRaw[i], i, assets);
+    },
+  };
   for (const a of assets.values()) {
     if (a.maxSupply !== undefined && a.supply > a.maxSupply) {
       j.at("balances").fail(`the balances of ${a.denom} add up to ${a.supply}, above its maxSupply ${a.maxSupply}`);
     }
   }
   return { params: { assetCreators }, assets: [...assets.values()], balances };
+}
+
+/** One entry of `balances` (checked against the declared assets), without the cross-entry checks. */
+function parseBalance(j: JsonReader, b: unknown, i: number, assets: ReadonlyMap<string, AssetInfo>): GenesisBalance {
+  const jb = j.at(`balances[${i}]`);
+  const bo = jb.object(b);
+  noExtraKeys(jb, bo, ["address", "coins"]);
+  const address = canonicalAddress(jb.at("address"), bo.address);
+  const denoms = new Set<string>();
+  const coins = jb
+    .at("coins")
+    .array(bo.coins)
+    .map((c, k): Coin => {
+      const jc = jb.at(`coins[${k}]`);
+      const co = jc.object(c);
+      noExtraKeys(jc, co, ["denom", "amount"]);
+      const denom = jc.at("denom").string(co.denom, DENOM_PATTERN);
+      if (!assets.has(denom)) return jc.at("denom").fail(`no asset ${denom} is declared in bank.assets`);
+      if (denoms.has(denom)) jc.at("denom").fail(`duplicate denom ${denom} for ${address}`);
+      denoms.add(denom);
+      const amount = jc.at("amount").uint(co.amount, MAX_U128);
+      if (amount === 0n) jc.at("amount").fail("must be strictly positive (zero balances are not stored)");
+      return { denom, amount };
+    });
+  return { address, coins };
 }
 
 /** Exports bank state as a genesis section that {@link parseBankGenesis} reads back to the same state. */
@@ -179,7 +211,11 @@ export function bankGenesis(keeper: BankKeeper): GenesisHandler<BankGenesis> {
     init(ctx, g) {
       keeper.setParams(ctx.store, g.params);
       for (const a of g.assets) keeper.setAsset(ctx.store, a);
-      for (const b of g.balances) for (const c of b.coins) keeper.setBalance(ctx.store, b.address, c.denom, c.amount);
+      for (const b of g.balances) {
+        // Raw bytes, decoded without the address cache: every account comes once (see decodeAddressUncached).
+        const raw = decodeAddressUncached(b.address);
+        for (const c of b.coins) keeper.setBalance(ctx.store, raw, c.denom, c.amount);
+      }
     },
     export: (ctx) => exportBankGenesis(keeper, ctx.store),
   };

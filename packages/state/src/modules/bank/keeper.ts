@@ -37,6 +37,7 @@ import {
   BANK_ASSET_PREFIX,
   BANK_PARAMS_KEY,
   balanceKey,
+  balanceKeyOf,
   parseBalanceKey,
 } from "./keys.js";
 
@@ -120,10 +121,11 @@ export class BankKeeper implements BankView {
   /**
    * Writes a balance as is, deleting it at zero. Bypasses every rule: for
    * genesis and tests only, and the caller keeps each supply equal to the sum of its balances.
+   * The holder is an address string or its 20 raw bytes.
    */
-  setBalance(store: KVStore, address: Address, denom: string, amount: bigint): void {
+  setBalance(store: KVStore, address: Address | Uint8Array, denom: string, amount: bigint): void {
     if (amount < 0n || amount > MAX_U128) throw new InvariantViolation(`balance ${amount} out of the u128 range`);
-    const key = balanceKey(address, denom);
+    const key = typeof address === "string" ? balanceKey(address, denom) : balanceKeyOf(address, denom);
     if (amount === 0n) store.delete(key);
     else store.set(key, encode(u128, amount));
   }

@@ -21,7 +21,12 @@ export function accountBalancesPrefix(address: string): Uint8Array {
 
 /** Key of one balance. */
 export function balanceKey(address: string, denom: string): Uint8Array {
-  return concatBytes(BANK_BALANCE_PREFIX, decodeAddress(address), utf8(denom));
+  return balanceKeyOf(decodeAddress(address), denom);
+}
+
+/** {@link balanceKey} of an address given as its 20 raw bytes. */
+export function balanceKeyOf(rawAddress: Uint8Array, denom: string): Uint8Array {
+  return concatBytes(BANK_BALANCE_PREFIX, rawAddress, utf8(denom));
 }
 
 /** Holder and denom of a full balance key (inverse of {@link balanceKey}). */
