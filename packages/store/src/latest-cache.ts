@@ -4,7 +4,7 @@
  * CheckTx, PrepareProposal, FinalizeBlock and staging; each LMDB read copies
  * out of the memory map and costs several microseconds, a Map hit a fraction
  * of one. The cache holds exactly what the table holds for the keys it has:
- * a commit writes every changed key through it, and an import or reset
+ * a commit and each genesis batch write every changed key through it, and an import or reset
  * clears it. Values handed out are shared, so callers must not mutate them
  * (the state machine never does: it decodes values into new objects).
  */
