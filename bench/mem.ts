@@ -7,77 +7,50 @@
  *
  *   [MEM_TRACE=1] [URBIS_BENCH_NODE_ARGS=…] node --import tsx bench/mem.ts [accounts=1000000] [transfers=10000]
  */
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { benchAccount, signedTransfer } from "./keys.js";
+import { memoryOf, type ProcMemory, spawnNode } from "./node-proc.js";
 
 const total = Number(process.argv[2] ?? 1_000_000);
 const transfers = Number(process.argv[3] ?? 10_000);
 const senders = Array.from({ length: transfers }, (_, i) => benchAccount(i));
-const home = mkdtempSync(join(tmpdir(), "urbis-mem-"));
-const sendersFile = join(home, "senders.json");
-writeFileSync(sendersFile, JSON.stringify(senders.map((a) => a.address)));
-const cfg = JSON.stringify({
-  home: join(home, "node"),
-  sendersFile,
-  extraAccounts: total - transfers,
-  blockIntervalMs: 1000,
-});
 const t0 = performance.now();
-/** Node flags for the node process, as in run.ts. */
-const NODE_ARGS = (process.env.URBIS_BENCH_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
-const child = spawn(
-  process.execPath,
-  [...NODE_ARGS, "--import", "tsx", new URL("./node-process.ts", import.meta.url).pathname, cfg],
-  {
-    stdio: ["ignore", "pipe", "inherit"],
-  },
-);
-const pid = child.pid as number;
-
-interface Sample {
-  rss: number;
-  hwm: number;
-  anon: number;
-  file: number;
-}
-function sample(): Sample | undefined {
+/** MEM_TRACE=1 prints a sample every second, and the node's own output (e.g. --trace-gc). */
+const trace = process.env.MEM_TRACE === "1";
+let pid: number | undefined;
+function sample(): ProcMemory | undefined {
   try {
-    const s = readFileSync(`/proc/${pid}/status`, "utf8");
-    const kb = (k: string) => Math.round(Number(new RegExp(`${k}:\\s+(\\d+)`).exec(s)?.[1] ?? 0) / 1024);
-    return { rss: kb("VmRSS"), hwm: kb("VmHWM"), anon: kb("RssAnon"), file: kb("RssFile") };
+    return pid === undefined ? undefined : memoryOf(pid);
   } catch {
-    return undefined;
+    return undefined; // the process has exited
   }
 }
-const max = { rss: 0, hwm: 0, anon: 0, file: 0 };
-/** MEM_TRACE=1 prints a sample every second. */
-const trace = process.env.MEM_TRACE === "1";
+const max = { rssMiB: 0, peakMiB: 0, anonMiB: 0, fileMiB: 0 };
 let ticks = 0;
 const timer = setInterval(() => {
   const s = sample();
   if (!s) return;
-  for (const k of Object.keys(max) as (keyof Sample)[]) max[k] = Math.max(max[k], s[k]);
+  for (const k of Object.keys(max) as (keyof ProcMemory)[]) max[k] = Math.max(max[k], s[k]);
   if (trace && ++ticks % 10 === 0) {
-    console.log(`  ${((performance.now() - t0) / 1000).toFixed(0)} s: RssAnon ${s.anon} MiB, RssFile ${s.file} MiB`);
+    console.log(
+      `  ${((performance.now() - t0) / 1000).toFixed(0)} s: RssAnon ${s.anonMiB} MiB, RssFile ${s.fileMiB} MiB`,
+    );
   }
 }, 100);
-
-const url = await new Promise<string>((resolve, reject) => {
-  const rl = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  rl.on("line", (l) => {
-    if (l.startsWith("READY ")) resolve(l.slice(6).trim());
-    else if (trace) console.log(l); // e.g. --trace-gc
-  });
-  child.once("exit", (c) => reject(new Error(`node exited with ${c} before it was ready`)));
-});
-const fmt = (s: Sample | undefined) =>
-  s ? `VmRSS ${s.rss} MiB, VmHWM ${s.hwm} MiB, RssAnon ${s.anon} MiB, RssFile ${s.file} MiB` : "?";
+const node = await spawnNode(
+  senders.map((a) => a.address),
+  total - transfers,
+  {
+    onSpawn: (child) => {
+      pid = child.pid;
+    },
+    ...(trace ? { onLine: (l: string) => console.log(l) } : {}),
+  },
+);
+const url = node.url;
+const fmt = (s: ProcMemory | undefined) =>
+  s ? `VmRSS ${s.rssMiB} MiB, VmHWM ${s.peakMiB} MiB, RssAnon ${s.anonMiB} MiB, RssFile ${s.fileMiB} MiB` : "?";
 console.log(`ready after ${((performance.now() - t0) / 1000).toFixed(1)} s: ${fmt(sample())}`);
-console.log(`  largest seen so far: RssAnon ${max.anon} MiB, RssFile ${max.file} MiB`);
+console.log(`  largest seen so far: RssAnon ${max.anonMiB} MiB, RssFile ${max.fileMiB} MiB`);
 
 if (transfers > 0) {
   const txs = senders.map((a, i) =>
@@ -100,9 +73,6 @@ if (transfers > 0) {
 }
 clearInterval(timer);
 console.log(
-  `largest seen: RssAnon ${max.anon} MiB, RssFile ${max.file} MiB, VmRSS ${max.rss} MiB; VmHWM ${max.hwm} MiB`,
+  `largest seen: RssAnon ${max.anonMiB} MiB, RssFile ${max.fileMiB} MiB, VmRSS ${max.rssMiB} MiB; VmHWM ${max.peakMiB} MiB`,
 );
-const done = new Promise((r) => child.once("exit", r));
-child.kill("SIGTERM");
-await done;
-rmSync(home, { recursive: true, force: true });
+await node.stop();

@@ -10,16 +10,14 @@
  * solo saturation run only, printed, for profiling), --no-record (print, do
  * not append).
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { sign } from "node:crypto";
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir, totalmem } from "node:os";
-import { join } from "node:path";
-import { createInterface } from "node:readline";
+import { appendFileSync, readFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
 import { ed25519Backend, NODE_RUNTIME_FLAGS, nativeVerifyRaw } from "@urbis/node";
 import { txSignHash } from "@urbis/protocol";
 import { type CometbftResult, runCometbftPhase } from "./cometbft.js";
 import { type BenchAccount, benchAccount, signedTransfer } from "./keys.js";
+import { memoryOf, spawnNode } from "./node-proc.js";
 
 const args = new Set(process.argv.slice(2));
 const QUICK = args.has("--quick");
@@ -34,66 +32,6 @@ const TIMEOUT_COMMIT_MS = Number(
 if (SKIP_COMETBFT && COMETBFT_ONLY) throw new Error("--skip-cometbft and --cometbft-only exclude each other");
 if (!Number.isInteger(TIMEOUT_COMMIT_MS) || TIMEOUT_COMMIT_MS < 0)
   throw new Error("--timeout-commit=<ms> needs an integer");
-
-/**
- * Node flags of the solo node process: the ones every node runs with, then
- * URBIS_BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p").
- */
-const NODE_ARGS = [
-  ...NODE_RUNTIME_FLAGS,
-  ...(process.env.URBIS_BENCH_NODE_ARGS ?? "").split(" ").filter((a) => a !== ""),
-];
-
-interface NodeProc {
-  url: string;
-  child: ChildProcess;
-  home: string;
-  stop(): Promise<void>;
-}
-
-async function spawnNode(senders: readonly BenchAccount[], extraAccounts: number): Promise<NodeProc> {
-  const home = mkdtempSync(join(tmpdir(), "urbis-bench-"));
-  const sendersFile = join(home, "senders.json");
-  writeFileSync(sendersFile, JSON.stringify(senders.map((a) => a.address)));
-  const cfg = JSON.stringify({ home: join(home, "node"), sendersFile, extraAccounts, blockIntervalMs: 1000 });
-  const child = spawn(
-    process.execPath,
-    [...NODE_ARGS, "--import", "tsx", new URL("./node-process.ts", import.meta.url).pathname, cfg],
-    {
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    const rl = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-    rl.on("line", (l) => {
-      if (l.startsWith("READY ")) resolve(l.slice(6).trim());
-    });
-    child.once("exit", (c) => reject(new Error(`bench node exited with ${c} before it was ready`)));
-  });
-  return {
-    url,
-    child,
-    home,
-    async stop() {
-      const done = new Promise((r) => child.once("exit", r));
-      child.kill("SIGTERM");
-      await done;
-      rmSync(home, { recursive: true, force: true });
-    },
-  };
-}
-
-/**
- * Resident memory of a process: total and peak, and the current total split
- * into anonymous memory (JS heap, native allocations) and file pages (LMDB's
- * memory maps, which the kernel can drop and read back).
- */
-function memoryOf(pid: number): { rssMiB: number; peakMiB: number; anonMiB: number; fileMiB: number } {
-  const s = readFileSync(`/proc/${pid}/status`, "utf8");
-  const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(s)?.[1] ?? 0);
-  const mib = (k: string) => Math.round(kb(k) / 1024);
-  return { rssMiB: mib("VmRSS"), peakMiB: mib("VmHWM"), anonMiB: mib("RssAnon"), fileMiB: mib("RssFile") };
-}
 
 /** CPU seconds (user + system, every thread) a process has used so far. */
 function cpuSecondsOf(pid: number): number {
@@ -245,7 +183,10 @@ async function saturate(senders: number, perSender: number) {
     const chunk = txs.slice(i, i + 100);
     batches.push({ txs: chunk, body: batchBody(chunk) });
   }
-  const node = await spawnNode(accounts, 0);
+  const node = await spawnNode(
+    accounts.map((a) => a.address),
+    0,
+  );
   const watcher = new CommitWatcher(node.url);
   await watcher.start();
   const cpu0 = cpuSecondsOf(node.child.pid as number);
@@ -301,7 +242,10 @@ async function offered(rate: number, seconds: number, extraAccounts = 0) {
     const chunk = txs.slice(i, i + batch).map((t) => Buffer.from(t).toString("base64"));
     bodies.push(JSON.stringify({ txs: chunk, wait: "commit", timeoutMs: 60_000 }));
   }
-  const node = await spawnNode(accounts, extraAccounts);
+  const node = await spawnNode(
+    accounts.map((a) => a.address),
+    extraAccounts,
+  );
   const afterGenesis = memoryOf(node.child.pid as number);
   const lat: number[] = [];
   let committed = 0;
