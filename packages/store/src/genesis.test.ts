@@ -52,6 +52,13 @@ function writeInBatches(store: TreeCommitStore, seq: readonly Write[], size: num
 }
 
 /** The same block on top: some keys updated, some deleted, some new. */
+/** Version 0 is the empty state again: empty root, no entries, no tree nodes. */
+function assertEmpty(s: TreeCommitStore): void {
+  assert.deepEqual(s.rootAt(0n), EMPTY_ROOT);
+  assert.deepEqual([...s.latest().iterate()], []);
+  assert.equal(s.nodeCount(), 0);
+}
+
 function block1(n: number): Write[] {
   const out: Write[] = [];
   for (let i = 0; i < n; i += 5) out.push([utf8(`bal/${i}`), i % 2 ? null : utf8(`block1 ${i}`)]);
@@ -100,9 +107,7 @@ for (const impl of impls) {
       g.write(normalize(seq.slice(0, 100)));
       assert.throws(() => s.stage([]), InvariantViolation, "no staging while genesis is written");
       g.abort();
-      assert.deepEqual(s.rootAt(0n), EMPTY_ROOT);
-      assert.deepEqual([...s.latest().iterate()], []);
-      assert.equal(s.nodeCount(), 0);
+      assertEmpty(s);
 
       writeInBatches(s, seq, 50);
       const other: Write[] = [[utf8("only"), utf8("key")]];
@@ -138,9 +143,7 @@ describe("LmdbCommitStore: genesis across restarts", () => {
       g.write(normalize(seq.slice(0, 64)));
       await s.close();
       s = open(dir.path);
-      assert.deepEqual(s.rootAt(0n), EMPTY_ROOT);
-      assert.deepEqual([...s.latest().iterate()], []);
-      assert.equal(s.nodeCount(), 0);
+      assertEmpty(s);
       await s.close();
     } finally {
       dir.cleanup();
@@ -183,9 +186,7 @@ for (let b = 0; ; b++) {
       await new Promise((r) => proc.once("exit", r));
       const s = open(db);
       assert.equal(s.lastVersion(), 0n);
-      assert.deepEqual(s.rootAt(0n), EMPTY_ROOT);
-      assert.deepEqual([...s.latest().iterate()], []);
-      assert.equal(s.nodeCount(), 0);
+      assertEmpty(s);
       await s.close();
     } finally {
       dir.cleanup();

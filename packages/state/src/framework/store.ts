@@ -64,22 +64,13 @@ export class CacheStore implements KVStore {
   }
   /** Applies the buffered writes to `target` (the parent by default) and clears the buffer. */
   writeTo(target: KVStore): void {
-    if (target instanceof CacheStore) {
-      // Checkpoint into checkpoint: keep the string keys, no bytes round trip per write.
-      for (const [k, v] of this.writes) target.writes.set(k, v);
-      this.writes.clear();
-      return;
-    }
-    for (const [k, v] of this.writes) {
-      const key = keyBytes(k);
-      if (v === null) target.delete(key);
-      else target.set(key, v);
-    }
+    this.copyTo(target);
     this.writes.clear();
   }
   /** Applies the buffered writes to `target`, keeping them here too. */
   copyTo(target: KVStore): void {
     if (target instanceof CacheStore) {
+      // Checkpoint into checkpoint: keep the string keys, no bytes round trip per write.
       for (const [k, v] of this.writes) target.writes.set(k, v);
       return;
     }
