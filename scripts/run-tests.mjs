@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Runs every *.test.ts under the given folders (default: packages and test) with
-// node's test runner. Node 20's --test takes no globs, so the files are listed here.
+// Runs every *.test.ts under the given folders or files (default: packages and test)
+// with node's test runner. Node 20's --test takes no globs, so the files are listed here.
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -16,7 +16,10 @@ function walk(dir) {
     else if (name.endsWith(".test.ts")) files.push(p);
   }
 }
-for (const r of roots.length ? roots : ["packages", "test"]) walk(r);
+for (const r of roots.length ? roots : ["packages", "test"]) {
+  if (statSync(r).isDirectory()) walk(r);
+  else files.push(r);
+}
 files.sort();
 if (files.length === 0) {
   console.error("no test files found");
