@@ -29,10 +29,12 @@ for (const engine of ["solo", "cometbft"] as const)
 
     before(async () => {
       home = mkdtempSync(join(tmpdir(), "urbis-cli-"));
-      const port = await freePort();
+      // base (p2p), base+1 (RPC), base+2 (API): free together, as `urbis testnet` lays a node out.
+      const base = await freePort();
+      const port = base + 2;
       const cometArgs =
         engine === "cometbft"
-          ? ["--engine", "cometbft", "--rpc-port", String(await freePort()), "--p2p-port", String(await freePort())]
+          ? ["--engine", "cometbft", "--rpc-port", String(base + 1), "--p2p-port", String(base)]
           : [];
       const init = urbis("init", "--demo", "--port", String(port), "--block-interval", "200", ...cometArgs, "--json");
       assert.equal(init.code, 0, init.err);

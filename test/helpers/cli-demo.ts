@@ -5,23 +5,19 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freeBasePort } from "../../packages/cli/src/node-process.js";
 
 /** The CLI's entry point, run with tsx. */
 export const CLI_MAIN = new URL("../../packages/cli/src/main.ts", import.meta.url).pathname;
 
-/** A TCP port free on 127.0.0.1 at the time of the call. */
+/**
+ * A TCP port free on 127.0.0.1 at the time of the call, below the ephemeral range
+ * (see freeBasePort); the next two ports are free too.
+ */
 export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
+  return freeBasePort(1);
 }
 
 /** A running demo node and its home. */

@@ -4,7 +4,7 @@
  * a local network.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { createWriteStream } from "node:fs";
+import { createWriteStream, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -86,10 +86,29 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-/** A base port whose `count` nodes' ports (base+10i, +1, +2, as `urbis testnet` lays them out) are all free. */
+/**
+ * Lowest port the kernel hands out as the local end of outgoing connections
+ * (Linux's ip_local_port_range; 32768 where it cannot be read).
+ */
+function ephemeralPortsStart(): number {
+  try {
+    const low = Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 1024 ? low : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+/**
+ * A base port whose `count` nodes' ports (base+10i, +1, +2, as `urbis testnet` lays them out) are all free.
+ * The range lies below the ephemeral ports: a port found free there can be taken, before the node
+ * binds it, by the local end of any outgoing connection (CometBFT's peer dials, its ABCI socket).
+ */
 export async function freeBasePort(count: number): Promise<number> {
+  const low = 10_000;
+  const slots = Math.max(1, Math.floor((ephemeralPortsStart() - low - 10 * count) / 10));
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + 10 * Math.floor(Math.random() * 3000);
+    const base = low + 10 * Math.floor(Math.random() * slots);
     let ok = true;
     for (let i = 0; i < count && ok; i++) {
       for (const d of [0, 1, 2]) if (!(await portFree(base + 10 * i + d))) ok = false;
