@@ -179,6 +179,23 @@ describe("verifiable credentials on a solo node", { timeout: 120_000 }, () => {
     assert.equal(v.issuer, hospitalDid);
   });
 
+  it("verifies a credential issued after the latest block while the chain is idle", async () => {
+    const { latestBlockTimeMs } = await f.client.status();
+    // No transaction, so no block: the chain's latest time stays behind the issuance.
+    while (Date.now() < Number(latestBlockTimeMs) + 2_000) await sleep(100);
+    const issuedAt = new Date();
+    const fresh = issueCredential({
+      issuerDid: hospitalDid,
+      secretKey: hospital.exportSecret(),
+      credential: { type: ["PatientCredential"], credentialSubject: { id: patientDid } },
+      now: issuedAt,
+    });
+    await verifiesBoth(fresh);
+    const api = await f.client.api.verifyCredential({ body: fresh as unknown as Record<string, unknown> });
+    assert.equal((await f.client.status()).latestBlockTimeMs, latestBlockTimeMs, "no block was made meanwhile");
+    assert.ok(Number(api.atMs) >= issuedAt.getTime(), "checked at the node's time, not the stale block's");
+  });
+
   it("refuses a credential from an untrusted issuer", async () => {
     const vc = issueCredential({
       issuerDid: universityDid,

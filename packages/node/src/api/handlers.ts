@@ -441,8 +441,12 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
           }
         },
       };
-      const r = await verifyCredentialWith(body, lookups, { atMs: Number(latestBlockTimeMs) });
-      return { ...r, atMs: latestBlockTimeMs.toString(), height: at.toString() };
+      // The validity period is checked now, by the node's clock: an idle solo chain makes no
+      // blocks, so the latest block's time can lag by hours and would refuse a credential
+      // issued since. Never before that block's time, should this clock be behind the chain's.
+      const atMs = Math.max(Date.now(), Number(latestBlockTimeMs));
+      const r = await verifyCredentialWith(body, lookups, { atMs });
+      return { ...r, atMs: atMs.toString(), height: at.toString() };
     },
 
     listTrustedIssuers({ query }) {

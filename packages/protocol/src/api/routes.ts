@@ -612,7 +612,7 @@ export const apiRoutes = {
       "Checks a VC Data Model 2.0 credential with an eddsa-jcs-2022 Data Integrity proof, with the same code the SDK's " +
       "`verifyCredential` runs, against this node's latest state: its structure, the signature by an assertionMethod " +
       "key of the issuer's did:urbis DID, the issuer's trust for every type of the credential (governance's registry), " +
-      "the validity period at the latest block's time, and its on-chain status bits. Answers 200 with the summary, " +
+      "the validity period at the node's current time (never before the latest block's), and its on-chain status bits. Answers 200 with the summary, " +
       "or the `vc.*` error of the first problem. The answer is the node's word: the SDK verifies with proofs.",
     body: CredentialBodyWire,
     response: { kind: "json", schema: CredentialVerificationWire },

@@ -24,7 +24,10 @@ export const CredentialVerificationWire = Type.Object(
     }),
     verificationMethod: Type.String(),
     status: Type.Array(Type.Object({ listId: Type.String(), index: Type.Integer(), purpose: Purpose })),
-    atMs: Type.String({ description: "The time (the latest block's, Unix ms) the validity period was checked at." }),
+    atMs: Type.String({
+      description:
+        "The time (Unix ms) the validity period was checked at: the node's clock, never before the latest block's time.",
+    }),
     height: Type.String({ description: "The state height the chain was read at." }),
   },
   { title: "CredentialVerification" },
