@@ -3,8 +3,9 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import { encodeAddress } from "../../address.js";
 import { concatBytes, toHex } from "../../bytes.js";
-import { type Codec, decode, encode, MAX_U128 } from "../../codec/index.js";
-import { registeredErrors, UrbisError } from "../../errors.js";
+import { encode, MAX_U128 } from "../../codec/index.js";
+import { registeredErrors } from "../../errors.js";
+import { codeOf, rec, roundTripper } from "../../test-support.js";
 import { BankErrors } from "./errors.js";
 import {
   BANK_MESSAGES,
@@ -20,35 +21,12 @@ import {
 } from "./messages.js";
 import { assetInfoCodec, bankParamsCodec, coinCodec, isDenom, validateAssetMetadata } from "./types.js";
 
-/** fc.record with plain-prototype objects, so deepEqual compares them with decoded values. */
-const rec = ((model: any, constraints?: any) =>
-  fc.record(model, { ...constraints, noNullPrototype: true })) as typeof fc.record;
 const address = fc.uint8Array({ minLength: 20, maxLength: 20 }).map(encodeAddress);
 const denom = fc.stringMatching(/^[a-z][a-z0-9]{2,15}$/);
 const amount = fc.bigInt({ min: 0n, max: MAX_U128 });
 const output = rec({ to: address, denom, amount });
 
-function roundTrips<T>(codec: Codec<T>, arb: fc.Arbitrary<T>): void {
-  fc.assert(
-    fc.property(arb, (v) => {
-      const bytes = encode(codec, v);
-      assert.deepEqual(decode(codec, bytes), v);
-      // One accepted encoding per value: re-encoding gives the same bytes.
-      assert.equal(toHex(encode(codec, decode(codec, bytes))), toHex(bytes));
-    }),
-    { numRuns: 200 },
-  );
-}
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof UrbisError) return e.id;
-    throw e;
-  }
-  return "ok";
-}
+const roundTrips = roundTripper(200);
 
 describe("bank message codecs", () => {
   it("round-trip every message type", () => {

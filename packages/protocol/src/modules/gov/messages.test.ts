@@ -3,8 +3,9 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import { encodeAddress } from "../../address.js";
 import { toHex } from "../../bytes.js";
-import { type Codec, decode, encode, MAX_U64, MAX_U128 } from "../../codec/index.js";
-import { registeredErrors, UrbisError } from "../../errors.js";
+import { encode, MAX_U64, MAX_U128 } from "../../codec/index.js";
+import { registeredErrors } from "../../errors.js";
+import { codeOf, rec, roundTripper } from "../../test-support.js";
 import { GovErrors } from "./errors.js";
 import {
   depositMsg,
@@ -40,8 +41,6 @@ import {
   voteRecordCodec,
 } from "./types.js";
 
-const rec = ((model: any, constraints?: any) =>
-  fc.record(model, { ...constraints, noNullPrototype: true })) as typeof fc.record;
 const addr = fc.uint8Array({ minLength: 20, maxLength: 20 }).map(encodeAddress);
 const u64 = fc.bigInt({ min: 0n, max: MAX_U64 });
 const u128 = fc.bigInt({ min: 0n, max: MAX_U128 });
@@ -49,26 +48,7 @@ const u32 = fc.integer({ min: 0, max: 0xffff_ffff });
 const msg = rec({ type: fc.constantFrom("gov/regulation", "org/admit"), value: fc.uint8Array({ maxLength: 40 }) });
 const opt = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
 
-function roundTrips<T>(codec: Codec<T>, arb: fc.Arbitrary<T>): void {
-  fc.assert(
-    fc.property(arb, (v) => {
-      const bytes = encode(codec, v);
-      assert.deepEqual(decode(codec, bytes), v);
-      assert.equal(toHex(encode(codec, decode(codec, bytes))), toHex(bytes));
-    }),
-    { numRuns: 60 },
-  );
-}
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof UrbisError) return e.id;
-    throw e;
-  }
-  return "ok";
-}
+const roundTrips = roundTripper(60);
 
 const paramsArb: fc.Arbitrary<GovParams> = rec({
   depositDenom: fc.constantFrom("ucity", "abc"),

@@ -3,9 +3,10 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import { encodeAddress } from "../../address.js";
 import { concatBytes, toHex, utf8 } from "../../bytes.js";
-import { type Codec, decode, encode } from "../../codec/index.js";
+import { encode } from "../../codec/index.js";
 import { publicKeyOf } from "../../crypto.js";
-import { registeredErrors, UrbisError } from "../../errors.js";
+import { registeredErrors } from "../../errors.js";
+import { codeOf, rec, roundTripper } from "../../test-support.js";
 import { DID_PREFIX, didIdOf, didOf, isDid } from "../did/types.js";
 import { OrgErrors } from "./errors.js";
 import {
@@ -42,9 +43,6 @@ import {
   sortAddresses,
 } from "./types.js";
 
-const rec = ((model: any, constraints?: any) =>
-  fc.record(model, { ...constraints, noNullPrototype: true })) as typeof fc.record;
-
 const addr = (n: number) => encodeAddress(new Uint8Array(20).fill(n));
 const anyAddr = fc.uint8Array({ minLength: 20, maxLength: 20 }).map(encodeAddress);
 const vkey = (n: number) => publicKeyOf(new Uint8Array(32).fill(n));
@@ -53,26 +51,7 @@ const roleArb = fc.stringMatching(ROLE_PATTERN);
 /** A distinct lowercase tag for each small integer (sector names allow no digits). */
 const letters = (i: number) => String.fromCharCode(97 + Math.floor(i / 26), 97 + (i % 26));
 
-function roundTrips<T>(codec: Codec<T>, arb: fc.Arbitrary<T>): void {
-  fc.assert(
-    fc.property(arb, (v) => {
-      const bytes = encode(codec, v);
-      assert.deepEqual(decode(codec, bytes), v);
-      assert.equal(toHex(encode(codec, decode(codec, bytes))), toHex(bytes));
-    }),
-    { numRuns: 100 },
-  );
-}
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof UrbisError) return e.id;
-    throw e;
-  }
-  return "ok";
-}
+const roundTrips = roundTripper(100);
 
 const goodAdmit: AdmitOrgMsg = {
   id: "general-hospital",

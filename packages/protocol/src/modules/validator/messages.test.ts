@@ -2,9 +2,10 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { concatBytes, toHex, utf8 } from "../../bytes.js";
-import { type Codec, decode, encode, MAX_U64 } from "../../codec/index.js";
+import { encode, MAX_U64 } from "../../codec/index.js";
 import { publicKeyOf, sha256 } from "../../crypto.js";
-import { registeredErrors, UrbisError } from "../../errors.js";
+import { registeredErrors } from "../../errors.js";
+import { codeOf, rec, roundTripper } from "../../test-support.js";
 import { ValidatorErrors } from "./errors.js";
 import {
   addValidatorMsg,
@@ -32,35 +33,13 @@ import {
   validatorToJson,
 } from "./types.js";
 
-const rec = ((model: any, constraints?: any) =>
-  fc.record(model, { ...constraints, noNullPrototype: true })) as typeof fc.record;
-
 /** A deterministic valid validator key. */
 const key = (n: number) => publicKeyOf(new Uint8Array(32).fill(n));
 const validKey = fc.integer({ min: 1, max: 255 }).map(key);
 const anyKey = fc.uint8Array({ minLength: 0, maxLength: 64 });
 const power = fc.bigInt({ min: 0n, max: MAX_U64 });
 
-function roundTrips<T>(codec: Codec<T>, arb: fc.Arbitrary<T>): void {
-  fc.assert(
-    fc.property(arb, (v) => {
-      const bytes = encode(codec, v);
-      assert.deepEqual(decode(codec, bytes), v);
-      assert.equal(toHex(encode(codec, decode(codec, bytes))), toHex(bytes));
-    }),
-    { numRuns: 100 },
-  );
-}
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof UrbisError) return e.id;
-    throw e;
-  }
-  return "ok";
-}
+const roundTrips = roundTripper(100);
 
 describe("validator message codecs", () => {
   it("round-trip every message type and the state types", () => {

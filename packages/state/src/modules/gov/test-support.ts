@@ -17,11 +17,11 @@ import {
   submitProposalMsg,
   TREASURY_ADDRESS,
   toHex,
-  UrbisError,
   type ValidatorParams,
   type VoteOption,
   voteMsg,
 } from "@urbis/protocol";
+import { codeOf } from "@urbis/protocol/test-support";
 import { MessageRouter } from "../../app/router.js";
 import type { Context, TxContext } from "../../framework/context.js";
 import type { Event } from "../../framework/events.js";
@@ -141,16 +141,7 @@ export function genesisSections(params: GovParams = PARAMS) {
   };
 }
 
-/** The registered error id of what `fn` throws (`ok` when it returns). */
-export function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof UrbisError) return e.id;
-    throw e;
-  }
-  return "ok";
-}
+export { codeOf };
 
 /** Attributes of an event as a record. */
 export const attrs = (e: Event) => Object.fromEntries(e.attributes.map((a) => [a.key, a.value]));

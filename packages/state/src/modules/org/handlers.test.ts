@@ -24,6 +24,7 @@ import {
   UrbisError,
   updateOrgParamsMsg,
 } from "@urbis/protocol";
+import { codeOf } from "@urbis/protocol/test-support";
 import type { TxContext } from "../../framework/context.js";
 import type { Event } from "../../framework/events.js";
 import { permissionLabel } from "../../framework/module.js";
@@ -338,57 +339,48 @@ describe("org queries", () => {
 
   it("refuse unknown organizations and malformed parameters", () => {
     const { q } = withData();
-    const code = (fn: () => unknown) => {
-      try {
-        fn();
-      } catch (e) {
-        if (e instanceof UrbisError) return e.id;
-        throw e;
-      }
-      return "ok";
-    };
     assert.equal(
-      code(() => q("org/organization", { id: "nope" })),
+      codeOf(() => q("org/organization", { id: "nope" })),
       "org.unknown_organization",
     );
     assert.equal(
-      code(() => q("org/delegations", { id: "nope" })),
+      codeOf(() => q("org/delegations", { id: "nope" })),
       "org.unknown_organization",
     );
     assert.equal(
-      code(() => q("org/members", { id: "nope" })),
+      codeOf(() => q("org/members", { id: "nope" })),
       "org.unknown_organization",
     );
     assert.equal(
-      code(() => q("org/organization", { id: "Bad!" })),
+      codeOf(() => q("org/organization", { id: "Bad!" })),
       "app.invalid_query",
     );
     assert.equal(
-      code(() => q("org/organization")),
+      codeOf(() => q("org/organization")),
       "app.invalid_query",
     );
     assert.equal(
-      code(() => q("org/organizations", { status: "paused" })),
+      codeOf(() => q("org/organizations", { status: "paused" })),
       "app.invalid_query",
     );
     assert.equal(
-      code(() => q("org/members", { id: "clinic", limit: "0" })),
+      codeOf(() => q("org/members", { id: "clinic", limit: "0" })),
       "app.invalid_query",
     );
     assert.equal(
-      code(() => q("org/members", { id: "clinic", limit: "10001" })),
+      codeOf(() => q("org/members", { id: "clinic", limit: "10001" })),
       "app.invalid_query",
     );
     assert.equal(
-      code(() => q("org/members", { id: "clinic", after: "nope" })),
+      codeOf(() => q("org/members", { id: "clinic", after: "nope" })),
       "app.invalid_query",
     );
     assert.equal(
-      code(() => q("org/member", { address: "nope" })),
+      codeOf(() => q("org/member", { address: "nope" })),
       "app.invalid_query",
     );
     assert.equal(
-      code(() => q("org/roles", {})),
+      codeOf(() => q("org/roles", {})),
       "app.invalid_query",
     );
   });
