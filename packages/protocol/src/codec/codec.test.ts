@@ -42,9 +42,7 @@ const arbSample = fc
     e: fc.boolean(),
     f: fc.uint8Array({ maxLength: 64 }),
     // Sixteen graphemes can exceed string(64)'s 64 UTF-8 bytes (a grapheme may be several code points).
-    g: fc
-      .string({ maxLength: 16, unit: "grapheme" })
-      .filter((s) => new TextEncoder().encode(s).length <= 64),
+    g: fc.string({ maxLength: 16, unit: "grapheme" }).filter((s) => new TextEncoder().encode(s).length <= 64),
     h: fc.option(fc.bigInt({ min: 0n, max: MAX_U64 }), { nil: undefined }),
     i: fc.array(
       fc
