@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { describe, it } from "node:test";
-import { freeBasePort } from "./node-process.js";
+import { ephemeralPortsStart, freeBasePort } from "./node-process.js";
 
 function canBind(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -14,12 +13,7 @@ function canBind(port: number): Promise<boolean> {
 
 describe("freeBasePort", () => {
   it("gives a range of free ports below the kernel's ephemeral ports", async () => {
-    let ephemeralLow = 32_768;
-    try {
-      ephemeralLow = Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]);
-    } catch {
-      // not Linux: the default applies
-    }
+    const ephemeralLow = ephemeralPortsStart();
     for (let round = 0; round < 5; round++) {
       const base = await freeBasePort(4);
       assert.ok(base >= 10_000, `base ${base} is above the well-known and registered low ports`);

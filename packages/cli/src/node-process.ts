@@ -90,7 +90,7 @@ function portFree(port: number): Promise<boolean> {
  * Lowest port the kernel hands out as the local end of outgoing connections
  * (Linux's ip_local_port_range; 32768 where it cannot be read).
  */
-function ephemeralPortsStart(): number {
+export function ephemeralPortsStart(): number {
   try {
     const low = Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]);
     return Number.isInteger(low) && low > 1024 ? low : 32_768;
