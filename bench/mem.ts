@@ -4,14 +4,19 @@
  * 100 ms while genesis is applied and afterwards, then offers 10,000 transfers
  * (one per sender) and samples again. Prints peak VmHWM and the largest
  * RssAnon (JS heap and malloc) and RssFile (mapped LMDB pages) seen.
+ * With --restart the node is killed (SIGKILL) once genesis is done and started
+ * again on its store before the load, so that the figures after the load are
+ * those of a node that did not itself apply the genesis (no garbage of it).
  *
- *   [MEM_TRACE=1] [URBIS_BENCH_NODE_ARGS=…] node --import tsx bench/mem.ts [accounts=1000000] [transfers=10000]
+ *   [MEM_TRACE=1] [URBIS_BENCH_NODE_ARGS=…] node --import tsx bench/mem.ts [accounts=1000000] [transfers=10000] [--restart]
  */
 import { benchAccount, signedTransfer } from "./keys.js";
 import { memoryOf, type ProcMemory, spawnNode } from "./node-proc.js";
 
-const total = Number(process.argv[2] ?? 1_000_000);
-const transfers = Number(process.argv[3] ?? 10_000);
+const positional = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+const restart = process.argv.includes("--restart");
+const total = Number(positional[0] ?? 1_000_000);
+const transfers = Number(positional[1] ?? 10_000);
 const senders = Array.from({ length: transfers }, (_, i) => benchAccount(i));
 const t0 = performance.now();
 /** MEM_TRACE=1 prints a sample every second, and the node's own output (e.g. --trace-gc). */
@@ -46,11 +51,16 @@ const node = await spawnNode(
     ...(trace ? { onLine: (l: string) => console.log(l) } : {}),
   },
 );
-const url = node.url;
 const fmt = (s: ProcMemory | undefined) =>
   s ? `VmRSS ${s.rssMiB} MiB, VmHWM ${s.peakMiB} MiB, RssAnon ${s.anonMiB} MiB, RssFile ${s.fileMiB} MiB` : "?";
 console.log(`ready after ${((performance.now() - t0) / 1000).toFixed(1)} s: ${fmt(sample())}`);
 console.log(`  largest seen so far: RssAnon ${max.anonMiB} MiB, RssFile ${max.fileMiB} MiB`);
+if (restart) {
+  await node.restart();
+  for (const k of Object.keys(max) as (keyof ProcMemory)[]) max[k] = 0; // from here on, the new process
+  console.log(`killed and restarted on its store: ${fmt(sample())}`);
+}
+const url = node.url;
 
 if (transfers > 0) {
   const txs = senders.map((a, i) =>

@@ -25,6 +25,11 @@ export interface NodeProc {
   child: ChildProcess;
   home: string;
   stop(): Promise<void>;
+  /**
+   * Kills the node with SIGKILL and starts it again on the same home (it resumes
+   * from its store; `url` and `child` are then the new process's).
+   */
+  restart(): Promise<void>;
 }
 
 /** Hooks of {@link spawnNode}. */
@@ -48,31 +53,41 @@ export async function spawnNode(
   const sendersFile = join(home, "senders.json");
   writeFileSync(sendersFile, JSON.stringify(senders));
   const cfg = JSON.stringify({ home: join(home, "node"), sendersFile, extraAccounts, blockIntervalMs: 1000 });
-  const child = spawn(
-    process.execPath,
-    [...NODE_ARGS, "--import", "tsx", new URL("./node-process.ts", import.meta.url).pathname, cfg],
-    { stdio: ["ignore", "pipe", "inherit"] },
-  );
-  hooks.onSpawn?.(child);
-  const url = await new Promise<string>((resolve, reject) => {
-    const rl = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-    rl.on("line", (l) => {
-      if (l.startsWith("READY ")) resolve(l.slice(6).trim());
-      else hooks.onLine?.(l);
+  const launch = async () => {
+    const child = spawn(
+      process.execPath,
+      [...NODE_ARGS, "--import", "tsx", new URL("./node-process.ts", import.meta.url).pathname, cfg],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    hooks.onSpawn?.(child);
+    const url = await new Promise<string>((resolve, reject) => {
+      const rl = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+      rl.on("line", (l) => {
+        if (l.startsWith("READY ")) resolve(l.slice(6).trim());
+        else hooks.onLine?.(l);
+      });
+      child.once("exit", (c) => reject(new Error(`bench node exited with ${c} before it was ready`)));
     });
-    child.once("exit", (c) => reject(new Error(`bench node exited with ${c} before it was ready`)));
-  });
-  return {
-    url,
-    child,
+    return { child, url };
+  };
+  const first = await launch();
+  const node: NodeProc = {
+    ...first,
     home,
     async stop() {
-      const done = new Promise((r) => child.once("exit", r));
-      child.kill("SIGTERM");
+      const done = new Promise((r) => node.child.once("exit", r));
+      node.child.kill("SIGTERM");
       await done;
       rmSync(home, { recursive: true, force: true });
     },
+    async restart() {
+      const done = new Promise((r) => node.child.once("exit", r));
+      node.child.kill("SIGKILL");
+      await done;
+      Object.assign(node, await launch());
+    },
   };
+  return node;
 }
 
 /** Resident memory of a process, in MiB. */
