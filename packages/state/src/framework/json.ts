@@ -17,6 +17,10 @@ export class JsonReader {
     if (typeof v !== "object" || v === null || Array.isArray(v)) this.fail("expected an object");
     return v as Record<string, unknown>;
   }
+  /** Fails on any key of `o` outside `allowed` (a typo in a genesis must not pass silently). */
+  noExtraKeys(o: Record<string, unknown>, allowed: readonly string[]): void {
+    for (const k of Object.keys(o)) if (!allowed.includes(k)) this.fail(`unknown field ${JSON.stringify(k)}`);
+  }
   array(v: unknown): unknown[] {
     if (!Array.isArray(v)) this.fail("expected an array");
     return v;

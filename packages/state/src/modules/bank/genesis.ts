@@ -56,10 +56,6 @@ export interface BankGenesis {
   balances: Iterable<GenesisBalance>;
 }
 
-function noExtraKeys(j: JsonReader, o: Record<string, unknown>, allowed: readonly string[]): void {
-  for (const k of Object.keys(o)) if (!allowed.includes(k)) j.fail(`unknown field ${JSON.stringify(k)}`);
-}
-
 /** The address in canonical (lowercase) form. */
 function canonicalAddress(j: JsonReader, v: unknown): string {
   if (typeof v !== "string") return j.fail(`${JSON.stringify(v)} is not an urbis address`);
@@ -78,12 +74,12 @@ export function parseBankGenesis(json: unknown): BankGenesis {
   const j = new JsonReader(AppErrors.invalidGenesis, "bank");
   if (json === undefined) return { params: DEFAULT_BANK_PARAMS, assets: [], balances: [] };
   const o = j.object(json);
-  noExtraKeys(j, o, ["params", "assets", "balances"]);
+  j.noExtraKeys(o, ["params", "assets", "balances"]);
 
   // Parameters.
   const jp = j.at("params");
   const p = o.params === undefined ? {} : jp.object(o.params);
-  noExtraKeys(jp, p, ["assetCreators"]);
+  jp.noExtraKeys(p, ["assetCreators"]);
   const creatorsRaw = p.assetCreators === undefined ? [] : jp.at("assetCreators").array(p.assetCreators);
   if (creatorsRaw.length > MAX_ASSET_CREATORS) jp.at("assetCreators").fail(`at most ${MAX_ASSET_CREATORS} entries`);
   const assetCreators: string[] = [];
@@ -99,7 +95,7 @@ export function parseBankGenesis(json: unknown): BankGenesis {
   assetsRaw.forEach((a, i) => {
     const ja = j.at(`assets[${i}]`);
     const ao = ja.object(a);
-    noExtraKeys(ja, ao, ["denom", "name", "symbol", "decimals", "issuer", "maxSupply"]);
+    ja.noExtraKeys(ao, ["denom", "name", "symbol", "decimals", "issuer", "maxSupply"]);
     const denom = ja.at("denom").string(ao.denom, DENOM_PATTERN);
     if (assets.has(denom)) ja.at("denom").fail(`duplicate denom ${denom}`);
     const info: AssetInfo = {
@@ -158,7 +154,7 @@ export function parseBankGenesis(json: unknown): BankGenesis {
 function parseBalance(j: JsonReader, b: unknown, i: number, assets: ReadonlyMap<string, AssetInfo>): GenesisBalance {
   const jb = j.at(`balances[${i}]`);
   const bo = jb.object(b);
-  noExtraKeys(jb, bo, ["address", "coins"]);
+  jb.noExtraKeys(bo, ["address", "coins"]);
   const address = canonicalAddress(jb.at("address"), bo.address);
   const denoms = new Set<string>();
   const coins = jb
@@ -167,7 +163,7 @@ function parseBalance(j: JsonReader, b: unknown, i: number, assets: ReadonlyMap<
     .map((c, k): Coin => {
       const jc = jb.at(`coins[${k}]`);
       const co = jc.object(c);
-      noExtraKeys(jc, co, ["denom", "amount"]);
+      jc.noExtraKeys(co, ["denom", "amount"]);
       const denom = jc.at("denom").string(co.denom, DENOM_PATTERN);
       if (!assets.has(denom)) return jc.at("denom").fail(`no asset ${denom} is declared in bank.assets`);
       if (denoms.has(denom)) jc.at("denom").fail(`duplicate denom ${denom} for ${address}`);

@@ -70,13 +70,9 @@ const RECORD_FIELDS = [
   "deactivated",
 ] as const;
 
-function noExtraKeys(j: JsonReader, o: Record<string, unknown>, allowed: readonly string[]): void {
-  for (const k of Object.keys(o)) if (!allowed.includes(k)) j.fail(`unknown field ${JSON.stringify(k)}`);
-}
-
 function readKey(j: JsonReader, v: unknown): DidKeyEntry {
   const o = j.object(v);
-  noExtraKeys(j, o, ["fragment", "publicKey"]);
+  j.noExtraKeys(o, ["fragment", "publicKey"]);
   const fragment = j.at("fragment").string(o.fragment);
   const text = j.at("publicKey").string(o.publicKey);
   let publicKey: Uint8Array;
@@ -91,13 +87,13 @@ function readKey(j: JsonReader, v: unknown): DidKeyEntry {
 
 function readStamp(j: JsonReader, v: unknown): { height: bigint; timeMs: bigint } {
   const o = j.object(v);
-  noExtraKeys(j, o, ["height", "timeMs"]);
+  j.noExtraKeys(o, ["height", "timeMs"]);
   return { height: j.at("height").uint(o.height, MAX_U64), timeMs: j.at("timeMs").uint(o.timeMs, MAX_U64) };
 }
 
 function readRecord(j: JsonReader, v: unknown): DidRecord {
   const o = j.object(v);
-  noExtraKeys(j, o, RECORD_FIELDS);
+  j.noExtraKeys(o, RECORD_FIELDS);
   const id = j.at("id").string(o.id);
   if (!isDid(id)) j.at("id").fail(`${JSON.stringify(id)} is not a did:urbis identifier`);
   const kindName = j.at("kind").string(o.kind);
@@ -120,7 +116,7 @@ function readRecord(j: JsonReader, v: unknown): DidRecord {
     .map((s, i) => {
       const js = j.at(`services[${i}]`);
       const so = js.object(s);
-      noExtraKeys(js, so, ["fragment", "type", "endpoint"]);
+      js.noExtraKeys(so, ["fragment", "type", "endpoint"]);
       return {
         fragment: js.at("fragment").string(so.fragment),
         type: js.at("type").string(so.type),
@@ -157,7 +153,7 @@ export function parseDidGenesis(json: unknown): DidGenesis {
   const j = new JsonReader(AppErrors.invalidGenesis, "did");
   if (json === undefined) return { histories: [] };
   const o = j.object(json);
-  noExtraKeys(j, o, ["versions"]);
+  j.noExtraKeys(o, ["versions"]);
   const raw = o.versions === undefined ? [] : j.at("versions").array(o.versions);
   const histories: DidRecord[][] = [];
   const seen = new Set<string>();

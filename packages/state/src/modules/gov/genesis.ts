@@ -83,10 +83,6 @@ export interface GovGenesis {
   regulations: Regulation[];
 }
 
-function noExtraKeys(j: JsonReader, o: Record<string, unknown>, allowed: readonly string[]): void {
-  for (const k of Object.keys(o)) if (!allowed.includes(k)) j.fail(`unknown field ${JSON.stringify(k)}`);
-}
-
 /** Re-throws a registered error of a stateless check as a genesis error at `j`'s path. */
 function checked(j: JsonReader, check: () => void): void {
   try {
@@ -123,7 +119,7 @@ function hash32(j: JsonReader, v: unknown): Uint8Array {
 export function parseGovParams(j: JsonReader, v: unknown): GovParams {
   if (v === undefined) return DEFAULT_GOV_PARAMS;
   const o = j.object(v);
-  noExtraKeys(j, o, Object.keys(govParamsToJson(DEFAULT_GOV_PARAMS)));
+  j.noExtraKeys(o, Object.keys(govParamsToJson(DEFAULT_GOV_PARAMS)));
   const d = DEFAULT_GOV_PARAMS;
   const big = (k: string, def: bigint, max: bigint) => (o[k] === undefined ? def : j.at(k).uint(o[k], max));
   const small = (k: string, def: number) => (o[k] === undefined ? def : j.at(k).smallUint(o[k], 0xffff_ffff));
@@ -136,7 +132,7 @@ export function parseGovParams(j: JsonReader, v: unknown): GovParams {
           .map((w, i) => {
             const jw = j.at(`sectorWeights[${i}]`);
             const wo = jw.object(w);
-            noExtraKeys(jw, wo, ["sector", "weight"]);
+            jw.noExtraKeys(wo, ["sector", "weight"]);
             return {
               sector: jw.at("sector").string(wo.sector),
               weight: jw.at("weight").smallUint(wo.weight, 0xffff_ffff),
@@ -162,7 +158,7 @@ function parseTally(j: JsonReader, v: unknown): TallyResult {
   const o = j.object(v);
   const fields = ["total", "voted", "yes", "no", "abstain", "veto"] as const;
   const flags = ["quorumReached", "thresholdReached", "vetoed", "passed"] as const;
-  noExtraKeys(j, o, [...fields, ...flags, "approvingSectors", "sectors"]);
+  j.noExtraKeys(o, [...fields, ...flags, "approvingSectors", "sectors"]);
   const n = Object.fromEntries(fields.map((k) => [k, j.at(k).uint(o[k], MAX_U128)])) as Record<
     (typeof fields)[number],
     bigint
@@ -178,7 +174,7 @@ function parseTally(j: JsonReader, v: unknown): TallyResult {
     .map((s, i): SectorTally => {
       const js = j.at(`sectors[${i}]`);
       const so = js.object(s);
-      noExtraKeys(js, so, ["sector", "weight", "organizations", "yes", "no", "abstain", "veto", "approves"]);
+      js.noExtraKeys(so, ["sector", "weight", "organizations", "yes", "no", "abstain", "veto", "approves"]);
       return {
         sector: js.at("sector").string(so.sector),
         weight: js.at("weight").smallUint(so.weight, 0xffff_ffff),
@@ -235,7 +231,7 @@ const SHAPE: Record<ProposalStatus, [voting: boolean, decided: boolean, executeA
 
 function parseProposal(j: JsonReader, v: unknown): GenesisProposal {
   const o = j.object(v);
-  noExtraKeys(j, o, PROPOSAL_FIELDS);
+  j.noExtraKeys(o, PROPOSAL_FIELDS);
   const opt = (k: string) => (o[k] === undefined || o[k] === null ? undefined : j.at(k).uint(o[k], MAX_U64));
   const id = j.at("id").uint(o.id, MAX_U64);
   if (id === 0n) j.at("id").fail("proposal ids start at 1");
@@ -253,7 +249,7 @@ function parseProposal(j: JsonReader, v: unknown): GenesisProposal {
     .map((m, i): Msg => {
       const jm = j.at(`messages[${i}]`);
       const mo = jm.object(m);
-      noExtraKeys(jm, mo, ["type", "value"]);
+      jm.noExtraKeys(mo, ["type", "value"]);
       return {
         type: jm.at("type").string(mo.type, /^[a-z][a-z0-9_]*\/[a-z][a-z0-9_]*$/),
         value: b64(jm.at("value"), mo.value),
@@ -266,7 +262,7 @@ function parseProposal(j: JsonReader, v: unknown): GenesisProposal {
   if (o.failure !== undefined && o.failure !== null) {
     const jf = j.at("failure");
     const fo = jf.object(o.failure);
-    noExtraKeys(jf, fo, ["codespace", "code", "log"]);
+    jf.noExtraKeys(fo, ["codespace", "code", "log"]);
     failure = {
       codespace: jf.at("codespace").string(fo.codespace, /^[a-z][a-z0-9_]*$/),
       code: jf.at("code").smallUint(fo.code, 0xffff_ffff),
@@ -324,7 +320,7 @@ function parseProposal(j: JsonReader, v: unknown): GenesisProposal {
   const deposits = depositsRaw.map((d, i): DepositRecord => {
     const jd = j.at(`deposits[${i}]`);
     const dobj = jd.object(d);
-    noExtraKeys(jd, dobj, ["depositor", "amount"]);
+    jd.noExtraKeys(dobj, ["depositor", "amount"]);
     const depositor = canonical(jd.at("depositor"), dobj.depositor);
     if (depositors.has(depositor)) jd.at("depositor").fail(`duplicate depositor ${depositor}`);
     depositors.add(depositor);
@@ -342,7 +338,7 @@ function parseProposal(j: JsonReader, v: unknown): GenesisProposal {
   const votes = votesRaw.map((x, i): VoteRecord => {
     const jv = j.at(`votes[${i}]`);
     const vo = jv.object(x);
-    noExtraKeys(jv, vo, ["org", "voter", "option", "height", "timeMs"]);
+    jv.noExtraKeys(vo, ["org", "voter", "option", "height", "timeMs"]);
     const org = jv.at("org").string(vo.org, ORG_ID_PATTERN);
     if (orgs.has(org)) jv.at("org").fail(`${org} voted twice`);
     orgs.add(org);
@@ -363,7 +359,7 @@ function parseProposal(j: JsonReader, v: unknown): GenesisProposal {
 
 function parseRegulation(j: JsonReader, v: unknown): Regulation {
   const o = j.object(v);
-  noExtraKeys(j, o, Object.keys(regulationToJson(sampleRegulation)));
+  j.noExtraKeys(o, Object.keys(regulationToJson(sampleRegulation)));
   const r: Regulation = {
     topic: j.at("topic").string(o.topic, TOPIC_PATTERN),
     title: j.at("title").string(o.title),
@@ -397,7 +393,7 @@ export function parseGovGenesis(json: unknown): GovGenesis {
   const j = new JsonReader(AppErrors.invalidGenesis, "gov");
   if (json === undefined) return { params: DEFAULT_GOV_PARAMS, nextProposalId: 1n, proposals: [], regulations: [] };
   const o = j.object(json);
-  noExtraKeys(j, o, ["params", "nextProposalId", "proposals", "regulations"]);
+  j.noExtraKeys(o, ["params", "nextProposalId", "proposals", "regulations"]);
   const params = parseGovParams(j.at("params"), o.params);
 
   const ids = new Set<bigint>();

@@ -97,10 +97,6 @@ const ORG_FIELDS = [
   "statusChangedAt",
 ] as const;
 
-function noExtraKeys(j: JsonReader, o: Record<string, unknown>, allowed: readonly string[]): void {
-  for (const k of Object.keys(o)) if (!allowed.includes(k)) j.fail(`unknown field ${JSON.stringify(k)}`);
-}
-
 /** Runs a protocol rule, turning its registered error into `app.invalid_genesis` at `j`'s path. */
 function rule(j: JsonReader, check: () => void): void {
   try {
@@ -123,7 +119,7 @@ function stringList(j: JsonReader, v: unknown): string[] {
 function parseParams(j: JsonReader, v: unknown): OrgParams {
   if (v === undefined) return { ...DEFAULT_ORG_PARAMS };
   const p = j.object(v);
-  noExtraKeys(j, p, ["sectors", "roles", "maxMembersPerOrg"]);
+  j.noExtraKeys(p, ["sectors", "roles", "maxMembersPerOrg"]);
   const params: OrgParams = {
     sectors: p.sectors === undefined ? [...DEFAULT_ORG_PARAMS.sectors] : stringList(j.at("sectors"), p.sectors),
     roles: p.roles === undefined ? [...DEFAULT_ORG_PARAMS.roles] : stringList(j.at("roles"), p.roles),
@@ -141,7 +137,7 @@ export function parseOrgGenesis(json: unknown): OrgGenesis {
   const j = new JsonReader(AppErrors.invalidGenesis, "org");
   if (json === undefined) return { params: { ...DEFAULT_ORG_PARAMS }, organizations: [] };
   const o = j.object(json);
-  noExtraKeys(j, o, ["params", "organizations"]);
+  j.noExtraKeys(o, ["params", "organizations"]);
   const params = parseParams(j.at("params"), o.params);
   const raw = o.organizations === undefined ? [] : j.at("organizations").array(o.organizations);
 
@@ -153,7 +149,7 @@ export function parseOrgGenesis(json: unknown): OrgGenesis {
   const organizations = raw.map((v, i): GenesisOrganization => {
     const jo = j.at(`organizations[${i}]`);
     const g = jo.object(v);
-    noExtraKeys(jo, g, ORG_FIELDS);
+    jo.noExtraKeys(g, ORG_FIELDS);
 
     const id = jo.at("id").string(g.id);
     rule(jo.at("id"), () => validateOrgId(id));
@@ -232,7 +228,7 @@ export function parseOrgGenesis(json: unknown): OrgGenesis {
     const grants = grantsRaw.map((x, k) => {
       const jg = jo.at(`grants[${k}]`);
       const go = jg.object(x);
-      noExtraKeys(jg, go, ["member", "role"]);
+      jg.noExtraKeys(go, ["member", "role"]);
       const member = canonicalAddress(jg.at("member"), go.member);
       const role = jg.at("role").string(go.role);
       if (!belong.includes(member)) jg.at("member").fail(`${member} is not an admin or member of ${id}`);

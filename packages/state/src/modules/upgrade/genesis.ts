@@ -29,21 +29,17 @@ export interface UpgradeGenesis {
   applied: AppliedUpgrade[];
 }
 
-function noExtraKeys(j: JsonReader, o: Record<string, unknown>, allowed: readonly string[]): void {
-  for (const k of Object.keys(o)) if (!allowed.includes(k)) j.fail(`unknown field ${JSON.stringify(k)}`);
-}
-
 /** Parses and validates an upgrade genesis section (undefined: no plan, nothing applied); fails with `app.invalid_genesis`. */
 export function parseUpgradeGenesis(json: unknown): UpgradeGenesis {
   const j = new JsonReader(AppErrors.invalidGenesis, "upgrade");
   if (json === undefined) return { plan: undefined, applied: [] };
   const o = j.object(json);
-  noExtraKeys(j, o, ["plan", "applied"]);
+  j.noExtraKeys(o, ["plan", "applied"]);
   let plan: UpgradePlan | undefined;
   if (o.plan !== undefined && o.plan !== null) {
     const jp = j.at("plan");
     const po = jp.object(o.plan);
-    noExtraKeys(jp, po, ["name", "height", "info"]);
+    jp.noExtraKeys(po, ["name", "height", "info"]);
     plan = {
       name: jp.at("name").string(po.name),
       height: jp.at("height").uint(po.height, MAX_U64),
@@ -61,7 +57,7 @@ export function parseUpgradeGenesis(json: unknown): UpgradeGenesis {
   const applied = appliedRaw.map((a, i): AppliedUpgrade => {
     const ja = j.at(`applied[${i}]`);
     const ao = ja.object(a);
-    noExtraKeys(ja, ao, ["name", "height"]);
+    ja.noExtraKeys(ao, ["name", "height"]);
     const name = ja.at("name").string(ao.name, PLAN_NAME_PATTERN);
     if (names.has(name)) ja.at("name").fail(`duplicate upgrade ${name}`);
     names.add(name);

@@ -66,16 +66,12 @@ export interface ValidatorGenesisSpec {
   maxChangeFraction?: ChangeFraction | string;
 }
 
-function noExtraKeys(j: JsonReader, o: Record<string, unknown>, allowed: readonly string[]): void {
-  for (const k of Object.keys(o)) if (!allowed.includes(k)) j.fail(`unknown field ${JSON.stringify(k)}`);
-}
-
 /** Parses and validates a validator genesis section; fails with `app.invalid_genesis`. */
 export function parseValidatorGenesis(json: unknown): ValidatorGenesis {
   const j = new JsonReader(AppErrors.invalidGenesis, "validator");
   if (json === undefined) j.fail("the validator section is required (at least one validator)");
   const o = j.object(json);
-  noExtraKeys(j, o, ["params", "validators"]);
+  j.noExtraKeys(o, ["params", "validators"]);
 
   // Parameters.
   const jp = j.at("params");
@@ -83,7 +79,7 @@ export function parseValidatorGenesis(json: unknown): ValidatorGenesis {
   if (p.authority !== undefined) {
     jp.at("authority").fail("was removed: only governance (a passed proposal) changes the validator set");
   }
-  noExtraKeys(jp, p, ["maxChangeFraction"]);
+  jp.noExtraKeys(p, ["maxChangeFraction"]);
   let maxChangeFraction = DEFAULT_MAX_CHANGE_FRACTION;
   if (p.maxChangeFraction !== undefined) {
     const jf = jp.at("maxChangeFraction");
@@ -102,7 +98,7 @@ export function parseValidatorGenesis(json: unknown): ValidatorGenesis {
   const validators = raw.map((v, i): NewValidator => {
     const jv = j.at(`validators[${i}]`);
     const vo = jv.object(v);
-    noExtraKeys(jv, vo, ["name", "publicKey", "power"]);
+    jv.noExtraKeys(vo, ["name", "publicKey", "power"]);
     const name = jv.at("name").string(vo.name);
     try {
       validateValidatorName(name);

@@ -37,14 +37,10 @@ export interface VcGenesis {
   statusLists: StatusList[];
 }
 
-function noExtraKeys(j: JsonReader, o: Record<string, unknown>, allowed: readonly string[]): void {
-  for (const k of Object.keys(o)) if (!allowed.includes(k)) j.fail(`unknown field ${JSON.stringify(k)}`);
-}
-
 function readStamp(j: JsonReader, v: unknown): BlockStamp {
   if (v === undefined) return { height: 0n, timeMs: 0n };
   const o = j.object(v);
-  noExtraKeys(j, o, ["height", "timeMs"]);
+  j.noExtraKeys(o, ["height", "timeMs"]);
   return { height: j.at("height").uint(o.height, MAX_U64), timeMs: j.at("timeMs").uint(o.timeMs, MAX_U64) };
 }
 
@@ -62,13 +58,13 @@ export function parseVcGenesis(json: unknown): VcGenesis {
   const j = new JsonReader(AppErrors.invalidGenesis, "vc");
   if (json === undefined) return { trustedIssuers: [], statusLists: [] };
   const o = j.object(json);
-  noExtraKeys(j, o, ["trustedIssuers", "statusLists"]);
+  j.noExtraKeys(o, ["trustedIssuers", "statusLists"]);
   const seenTrust = new Set<string>();
   const trustedIssuers = (o.trustedIssuers === undefined ? [] : j.at("trustedIssuers").array(o.trustedIssuers)).map(
     (v, i) => {
       const jt = j.at(`trustedIssuers[${i}]`);
       const t = jt.object(v);
-      noExtraKeys(jt, t, ["credentialType", "issuerDid", "added"]);
+      jt.noExtraKeys(t, ["credentialType", "issuerDid", "added"]);
       const credentialType = jt.at("credentialType").string(t.credentialType);
       const issuerDid = jt.at("issuerDid").string(t.issuerDid);
       checked(jt, () => validateTrustEntry(credentialType, issuerDid));
@@ -82,7 +78,7 @@ export function parseVcGenesis(json: unknown): VcGenesis {
   const statusLists = (o.statusLists === undefined ? [] : j.at("statusLists").array(o.statusLists)).map((v, i) => {
     const jl = j.at(`statusLists[${i}]`);
     const l = jl.object(v);
-    noExtraKeys(jl, l, ["listId", "issuerDid", "purpose", "length", "bits", "created", "updated"]);
+    jl.noExtraKeys(l, ["listId", "issuerDid", "purpose", "length", "bits", "created", "updated"]);
     const listId = jl.at("listId").string(l.listId);
     const issuerDid = jl.at("issuerDid").string(l.issuerDid);
     const purpose =
