@@ -21,6 +21,12 @@ export class JsonReader {
   noExtraKeys(o: Record<string, unknown>, allowed: readonly string[]): void {
     for (const k of Object.keys(o)) if (!allowed.includes(k)) this.fail(`unknown field ${JSON.stringify(k)}`);
   }
+  /** An object with no key outside `allowed`: {@link object}, then {@link noExtraKeys}. */
+  record(v: unknown, allowed: readonly string[]): Record<string, unknown> {
+    const o = this.object(v);
+    this.noExtraKeys(o, allowed);
+    return o;
+  }
   array(v: unknown): unknown[] {
     if (!Array.isArray(v)) this.fail("expected an array");
     return v;

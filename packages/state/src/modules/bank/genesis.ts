@@ -73,8 +73,7 @@ function canonicalAddress(j: JsonReader, v: unknown): string {
 export function parseBankGenesis(json: unknown): BankGenesis {
   const j = new JsonReader(AppErrors.invalidGenesis, "bank");
   if (json === undefined) return { params: DEFAULT_BANK_PARAMS, assets: [], balances: [] };
-  const o = j.object(json);
-  j.noExtraKeys(o, ["params", "assets", "balances"]);
+  const o = j.record(json, ["params", "assets", "balances"]);
 
   // Parameters.
   const jp = j.at("params");
@@ -94,8 +93,7 @@ export function parseBankGenesis(json: unknown): BankGenesis {
   const assetsRaw = o.assets === undefined ? [] : j.at("assets").array(o.assets);
   assetsRaw.forEach((a, i) => {
     const ja = j.at(`assets[${i}]`);
-    const ao = ja.object(a);
-    ja.noExtraKeys(ao, ["denom", "name", "symbol", "decimals", "issuer", "maxSupply"]);
+    const ao = ja.record(a, ["denom", "name", "symbol", "decimals", "issuer", "maxSupply"]);
     const denom = ja.at("denom").string(ao.denom, DENOM_PATTERN);
     if (assets.has(denom)) ja.at("denom").fail(`duplicate denom ${denom}`);
     const info: AssetInfo = {
@@ -153,8 +151,7 @@ export function parseBankGenesis(json: unknown): BankGenesis {
 /** One entry of `balances` (checked against the declared assets), without the cross-entry checks. */
 function parseBalance(j: JsonReader, b: unknown, i: number, assets: ReadonlyMap<string, AssetInfo>): GenesisBalance {
   const jb = j.at(`balances[${i}]`);
-  const bo = jb.object(b);
-  jb.noExtraKeys(bo, ["address", "coins"]);
+  const bo = jb.record(b, ["address", "coins"]);
   const address = canonicalAddress(jb.at("address"), bo.address);
   const denoms = new Set<string>();
   const coins = jb
@@ -162,8 +159,7 @@ function parseBalance(j: JsonReader, b: unknown, i: number, assets: ReadonlyMap<
     .array(bo.coins)
     .map((c, k): Coin => {
       const jc = jb.at(`coins[${k}]`);
-      const co = jc.object(c);
-      jc.noExtraKeys(co, ["denom", "amount"]);
+      const co = jc.record(c, ["denom", "amount"]);
       const denom = jc.at("denom").string(co.denom, DENOM_PATTERN);
       if (!assets.has(denom)) return jc.at("denom").fail(`no asset ${denom} is declared in bank.assets`);
       if (denoms.has(denom)) jc.at("denom").fail(`duplicate denom ${denom} for ${address}`);

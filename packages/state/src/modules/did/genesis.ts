@@ -71,8 +71,7 @@ const RECORD_FIELDS = [
 ] as const;
 
 function readKey(j: JsonReader, v: unknown): DidKeyEntry {
-  const o = j.object(v);
-  j.noExtraKeys(o, ["fragment", "publicKey"]);
+  const o = j.record(v, ["fragment", "publicKey"]);
   const fragment = j.at("fragment").string(o.fragment);
   const text = j.at("publicKey").string(o.publicKey);
   let publicKey: Uint8Array;
@@ -86,14 +85,12 @@ function readKey(j: JsonReader, v: unknown): DidKeyEntry {
 }
 
 function readStamp(j: JsonReader, v: unknown): { height: bigint; timeMs: bigint } {
-  const o = j.object(v);
-  j.noExtraKeys(o, ["height", "timeMs"]);
+  const o = j.record(v, ["height", "timeMs"]);
   return { height: j.at("height").uint(o.height, MAX_U64), timeMs: j.at("timeMs").uint(o.timeMs, MAX_U64) };
 }
 
 function readRecord(j: JsonReader, v: unknown): DidRecord {
-  const o = j.object(v);
-  j.noExtraKeys(o, RECORD_FIELDS);
+  const o = j.record(v, RECORD_FIELDS);
   const id = j.at("id").string(o.id);
   if (!isDid(id)) j.at("id").fail(`${JSON.stringify(id)} is not a did:urbis identifier`);
   const kindName = j.at("kind").string(o.kind);
@@ -115,8 +112,7 @@ function readRecord(j: JsonReader, v: unknown): DidRecord {
     .array(o.services)
     .map((s, i) => {
       const js = j.at(`services[${i}]`);
-      const so = js.object(s);
-      js.noExtraKeys(so, ["fragment", "type", "endpoint"]);
+      const so = js.record(s, ["fragment", "type", "endpoint"]);
       return {
         fragment: js.at("fragment").string(so.fragment),
         type: js.at("type").string(so.type),
@@ -152,8 +148,7 @@ function readRecord(j: JsonReader, v: unknown): DidRecord {
 export function parseDidGenesis(json: unknown): DidGenesis {
   const j = new JsonReader(AppErrors.invalidGenesis, "did");
   if (json === undefined) return { histories: [] };
-  const o = j.object(json);
-  j.noExtraKeys(o, ["versions"]);
+  const o = j.record(json, ["versions"]);
   const raw = o.versions === undefined ? [] : j.at("versions").array(o.versions);
   const histories: DidRecord[][] = [];
   const seen = new Set<string>();

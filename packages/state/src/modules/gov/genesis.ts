@@ -118,8 +118,7 @@ function hash32(j: JsonReader, v: unknown): Uint8Array {
 /** Parses governance parameters; every field is optional and defaults to `DEFAULT_GOV_PARAMS`. */
 export function parseGovParams(j: JsonReader, v: unknown): GovParams {
   if (v === undefined) return DEFAULT_GOV_PARAMS;
-  const o = j.object(v);
-  j.noExtraKeys(o, Object.keys(govParamsToJson(DEFAULT_GOV_PARAMS)));
+  const o = j.record(v, Object.keys(govParamsToJson(DEFAULT_GOV_PARAMS)));
   const d = DEFAULT_GOV_PARAMS;
   const big = (k: string, def: bigint, max: bigint) => (o[k] === undefined ? def : j.at(k).uint(o[k], max));
   const small = (k: string, def: number) => (o[k] === undefined ? def : j.at(k).smallUint(o[k], 0xffff_ffff));
@@ -131,8 +130,7 @@ export function parseGovParams(j: JsonReader, v: unknown): GovParams {
           .array(o.sectorWeights)
           .map((w, i) => {
             const jw = j.at(`sectorWeights[${i}]`);
-            const wo = jw.object(w);
-            jw.noExtraKeys(wo, ["sector", "weight"]);
+            const wo = jw.record(w, ["sector", "weight"]);
             return {
               sector: jw.at("sector").string(wo.sector),
               weight: jw.at("weight").smallUint(wo.weight, 0xffff_ffff),
@@ -173,8 +171,7 @@ function parseTally(j: JsonReader, v: unknown): TallyResult {
     .array(o.sectors)
     .map((s, i): SectorTally => {
       const js = j.at(`sectors[${i}]`);
-      const so = js.object(s);
-      js.noExtraKeys(so, ["sector", "weight", "organizations", "yes", "no", "abstain", "veto", "approves"]);
+      const so = js.record(s, ["sector", "weight", "organizations", "yes", "no", "abstain", "veto", "approves"]);
       return {
         sector: js.at("sector").string(so.sector),
         weight: js.at("weight").smallUint(so.weight, 0xffff_ffff),
@@ -230,8 +227,7 @@ const SHAPE: Record<ProposalStatus, [voting: boolean, decided: boolean, executeA
 };
 
 function parseProposal(j: JsonReader, v: unknown): GenesisProposal {
-  const o = j.object(v);
-  j.noExtraKeys(o, PROPOSAL_FIELDS);
+  const o = j.record(v, PROPOSAL_FIELDS);
   const opt = (k: string) => (o[k] === undefined || o[k] === null ? undefined : j.at(k).uint(o[k], MAX_U64));
   const id = j.at("id").uint(o.id, MAX_U64);
   if (id === 0n) j.at("id").fail("proposal ids start at 1");
@@ -248,8 +244,7 @@ function parseProposal(j: JsonReader, v: unknown): GenesisProposal {
     .array(o.messages)
     .map((m, i): Msg => {
       const jm = j.at(`messages[${i}]`);
-      const mo = jm.object(m);
-      jm.noExtraKeys(mo, ["type", "value"]);
+      const mo = jm.record(m, ["type", "value"]);
       return {
         type: jm.at("type").string(mo.type, /^[a-z][a-z0-9_]*\/[a-z][a-z0-9_]*$/),
         value: b64(jm.at("value"), mo.value),
@@ -261,8 +256,7 @@ function parseProposal(j: JsonReader, v: unknown): GenesisProposal {
   let failure: Proposal["failure"];
   if (o.failure !== undefined && o.failure !== null) {
     const jf = j.at("failure");
-    const fo = jf.object(o.failure);
-    jf.noExtraKeys(fo, ["codespace", "code", "log"]);
+    const fo = jf.record(o.failure, ["codespace", "code", "log"]);
     failure = {
       codespace: jf.at("codespace").string(fo.codespace, /^[a-z][a-z0-9_]*$/),
       code: jf.at("code").smallUint(fo.code, 0xffff_ffff),
@@ -319,8 +313,7 @@ function parseProposal(j: JsonReader, v: unknown): GenesisProposal {
   const depositsRaw = o.deposits === undefined ? [] : j.at("deposits").array(o.deposits);
   const deposits = depositsRaw.map((d, i): DepositRecord => {
     const jd = j.at(`deposits[${i}]`);
-    const dobj = jd.object(d);
-    jd.noExtraKeys(dobj, ["depositor", "amount"]);
+    const dobj = jd.record(d, ["depositor", "amount"]);
     const depositor = canonical(jd.at("depositor"), dobj.depositor);
     if (depositors.has(depositor)) jd.at("depositor").fail(`duplicate depositor ${depositor}`);
     depositors.add(depositor);
@@ -337,8 +330,7 @@ function parseProposal(j: JsonReader, v: unknown): GenesisProposal {
   if (!voting && votesRaw.length > 0) j.at("votes").fail(`a proposal in status ${status} has no votes`);
   const votes = votesRaw.map((x, i): VoteRecord => {
     const jv = j.at(`votes[${i}]`);
-    const vo = jv.object(x);
-    jv.noExtraKeys(vo, ["org", "voter", "option", "height", "timeMs"]);
+    const vo = jv.record(x, ["org", "voter", "option", "height", "timeMs"]);
     const org = jv.at("org").string(vo.org, ORG_ID_PATTERN);
     if (orgs.has(org)) jv.at("org").fail(`${org} voted twice`);
     orgs.add(org);
@@ -358,8 +350,7 @@ function parseProposal(j: JsonReader, v: unknown): GenesisProposal {
 }
 
 function parseRegulation(j: JsonReader, v: unknown): Regulation {
-  const o = j.object(v);
-  j.noExtraKeys(o, Object.keys(regulationToJson(sampleRegulation)));
+  const o = j.record(v, Object.keys(regulationToJson(sampleRegulation)));
   const r: Regulation = {
     topic: j.at("topic").string(o.topic, TOPIC_PATTERN),
     title: j.at("title").string(o.title),
@@ -392,8 +383,7 @@ const sampleRegulation: Regulation = {
 export function parseGovGenesis(json: unknown): GovGenesis {
   const j = new JsonReader(AppErrors.invalidGenesis, "gov");
   if (json === undefined) return { params: DEFAULT_GOV_PARAMS, nextProposalId: 1n, proposals: [], regulations: [] };
-  const o = j.object(json);
-  j.noExtraKeys(o, ["params", "nextProposalId", "proposals", "regulations"]);
+  const o = j.record(json, ["params", "nextProposalId", "proposals", "regulations"]);
   const params = parseGovParams(j.at("params"), o.params);
 
   const ids = new Set<bigint>();

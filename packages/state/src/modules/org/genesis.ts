@@ -118,8 +118,7 @@ function stringList(j: JsonReader, v: unknown): string[] {
 
 function parseParams(j: JsonReader, v: unknown): OrgParams {
   if (v === undefined) return { ...DEFAULT_ORG_PARAMS };
-  const p = j.object(v);
-  j.noExtraKeys(p, ["sectors", "roles", "maxMembersPerOrg"]);
+  const p = j.record(v, ["sectors", "roles", "maxMembersPerOrg"]);
   const params: OrgParams = {
     sectors: p.sectors === undefined ? [...DEFAULT_ORG_PARAMS.sectors] : stringList(j.at("sectors"), p.sectors),
     roles: p.roles === undefined ? [...DEFAULT_ORG_PARAMS.roles] : stringList(j.at("roles"), p.roles),
@@ -136,8 +135,7 @@ function parseParams(j: JsonReader, v: unknown): OrgParams {
 export function parseOrgGenesis(json: unknown): OrgGenesis {
   const j = new JsonReader(AppErrors.invalidGenesis, "org");
   if (json === undefined) return { params: { ...DEFAULT_ORG_PARAMS }, organizations: [] };
-  const o = j.object(json);
-  j.noExtraKeys(o, ["params", "organizations"]);
+  const o = j.record(json, ["params", "organizations"]);
   const params = parseParams(j.at("params"), o.params);
   const raw = o.organizations === undefined ? [] : j.at("organizations").array(o.organizations);
 
@@ -148,8 +146,7 @@ export function parseOrgGenesis(json: unknown): OrgGenesis {
   const keys = new Map<string, string>();
   const organizations = raw.map((v, i): GenesisOrganization => {
     const jo = j.at(`organizations[${i}]`);
-    const g = jo.object(v);
-    jo.noExtraKeys(g, ORG_FIELDS);
+    const g = jo.record(v, ORG_FIELDS);
 
     const id = jo.at("id").string(g.id);
     rule(jo.at("id"), () => validateOrgId(id));
@@ -227,8 +224,7 @@ export function parseOrgGenesis(json: unknown): OrgGenesis {
     const seenGrants = new Set<string>();
     const grants = grantsRaw.map((x, k) => {
       const jg = jo.at(`grants[${k}]`);
-      const go = jg.object(x);
-      jg.noExtraKeys(go, ["member", "role"]);
+      const go = jg.record(x, ["member", "role"]);
       const member = canonicalAddress(jg.at("member"), go.member);
       const role = jg.at("role").string(go.role);
       if (!belong.includes(member)) jg.at("member").fail(`${member} is not an admin or member of ${id}`);

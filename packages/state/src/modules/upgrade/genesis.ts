@@ -33,13 +33,11 @@ export interface UpgradeGenesis {
 export function parseUpgradeGenesis(json: unknown): UpgradeGenesis {
   const j = new JsonReader(AppErrors.invalidGenesis, "upgrade");
   if (json === undefined) return { plan: undefined, applied: [] };
-  const o = j.object(json);
-  j.noExtraKeys(o, ["plan", "applied"]);
+  const o = j.record(json, ["plan", "applied"]);
   let plan: UpgradePlan | undefined;
   if (o.plan !== undefined && o.plan !== null) {
     const jp = j.at("plan");
-    const po = jp.object(o.plan);
-    jp.noExtraKeys(po, ["name", "height", "info"]);
+    const po = jp.record(o.plan, ["name", "height", "info"]);
     plan = {
       name: jp.at("name").string(po.name),
       height: jp.at("height").uint(po.height, MAX_U64),
@@ -56,8 +54,7 @@ export function parseUpgradeGenesis(json: unknown): UpgradeGenesis {
   const appliedRaw = o.applied === undefined ? [] : j.at("applied").array(o.applied);
   const applied = appliedRaw.map((a, i): AppliedUpgrade => {
     const ja = j.at(`applied[${i}]`);
-    const ao = ja.object(a);
-    ja.noExtraKeys(ao, ["name", "height"]);
+    const ao = ja.record(a, ["name", "height"]);
     const name = ja.at("name").string(ao.name, PLAN_NAME_PATTERN);
     if (names.has(name)) ja.at("name").fail(`duplicate upgrade ${name}`);
     names.add(name);

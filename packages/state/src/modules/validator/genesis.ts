@@ -70,8 +70,7 @@ export interface ValidatorGenesisSpec {
 export function parseValidatorGenesis(json: unknown): ValidatorGenesis {
   const j = new JsonReader(AppErrors.invalidGenesis, "validator");
   if (json === undefined) j.fail("the validator section is required (at least one validator)");
-  const o = j.object(json);
-  j.noExtraKeys(o, ["params", "validators"]);
+  const o = j.record(json, ["params", "validators"]);
 
   // Parameters.
   const jp = j.at("params");
@@ -97,8 +96,7 @@ export function parseValidatorGenesis(json: unknown): ValidatorGenesis {
   let total = 0n;
   const validators = raw.map((v, i): NewValidator => {
     const jv = j.at(`validators[${i}]`);
-    const vo = jv.object(v);
-    jv.noExtraKeys(vo, ["name", "publicKey", "power"]);
+    const vo = jv.record(v, ["name", "publicKey", "power"]);
     const name = jv.at("name").string(vo.name);
     try {
       validateValidatorName(name);

@@ -39,8 +39,7 @@ export interface VcGenesis {
 
 function readStamp(j: JsonReader, v: unknown): BlockStamp {
   if (v === undefined) return { height: 0n, timeMs: 0n };
-  const o = j.object(v);
-  j.noExtraKeys(o, ["height", "timeMs"]);
+  const o = j.record(v, ["height", "timeMs"]);
   return { height: j.at("height").uint(o.height, MAX_U64), timeMs: j.at("timeMs").uint(o.timeMs, MAX_U64) };
 }
 
@@ -57,14 +56,12 @@ function checked(j: JsonReader, fn: () => void): void {
 export function parseVcGenesis(json: unknown): VcGenesis {
   const j = new JsonReader(AppErrors.invalidGenesis, "vc");
   if (json === undefined) return { trustedIssuers: [], statusLists: [] };
-  const o = j.object(json);
-  j.noExtraKeys(o, ["trustedIssuers", "statusLists"]);
+  const o = j.record(json, ["trustedIssuers", "statusLists"]);
   const seenTrust = new Set<string>();
   const trustedIssuers = (o.trustedIssuers === undefined ? [] : j.at("trustedIssuers").array(o.trustedIssuers)).map(
     (v, i) => {
       const jt = j.at(`trustedIssuers[${i}]`);
-      const t = jt.object(v);
-      jt.noExtraKeys(t, ["credentialType", "issuerDid", "added"]);
+      const t = jt.record(v, ["credentialType", "issuerDid", "added"]);
       const credentialType = jt.at("credentialType").string(t.credentialType);
       const issuerDid = jt.at("issuerDid").string(t.issuerDid);
       checked(jt, () => validateTrustEntry(credentialType, issuerDid));
@@ -77,8 +74,7 @@ export function parseVcGenesis(json: unknown): VcGenesis {
   const seenLists = new Set<string>();
   const statusLists = (o.statusLists === undefined ? [] : j.at("statusLists").array(o.statusLists)).map((v, i) => {
     const jl = j.at(`statusLists[${i}]`);
-    const l = jl.object(v);
-    jl.noExtraKeys(l, ["listId", "issuerDid", "purpose", "length", "bits", "created", "updated"]);
+    const l = jl.record(v, ["listId", "issuerDid", "purpose", "length", "bits", "created", "updated"]);
     const listId = jl.at("listId").string(l.listId);
     const issuerDid = jl.at("issuerDid").string(l.issuerDid);
     const purpose =
